@@ -1,0 +1,42 @@
+"""Shared test helpers: the repository root, a copy of the package to break, and the real CLI."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+KZCN = str(Path(sys.executable).with_name("kzcn"))
+
+
+@pytest.fixture
+def repo_root() -> Path:
+    return ROOT
+
+
+@pytest.fixture
+def package_copy(tmp_path) -> Path:
+    """A scratch copy of the curated package (descriptor, schemas, datasets, validation rules)."""
+    dest = tmp_path / "pkg"
+    dest.mkdir()
+    shutil.copy2(ROOT / "datapackage.yaml", dest / "datapackage.yaml")
+    for folder in ("schemas", "datasets", "validation"):
+        if (ROOT / folder).exists():
+            shutil.copytree(ROOT / folder, dest / folder)
+    return dest
+
+
+def run_kzcn(*args, cwd=None, env=None, input=None, timeout=600) -> subprocess.CompletedProcess:
+    """Run the installed `kzcn` command as a user would, capturing text output."""
+    full_env = {**os.environ, "DVC_NO_ANALYTICS": "1", **(env or {})}
+    return subprocess.run([KZCN, *map(str, args)], cwd=cwd, env=full_env, input=input,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture
+def kzcn_cli():
+    return run_kzcn
