@@ -1,0 +1,271 @@
+"""What a stated figure really claims: a qualifier and a value become the interval they imply.
+
+Sources never state a figure with more precision than they have: "$1.1 billion" means a value
+that rounds to 1.1, "more than 6%" a value anywhere above 6 (and, for a share, at most 100).
+The consistency rules reason over these intervals, so a rule fails hard only when the claims
+cannot both be true, and merely warns when the stated point values disagree.
+
+Conventions (the README documents them):
+
+* the rounding unit of a stated value is one unit of its last stated digit: 1.1 -> 0.1,
+  7.3 -> 0.1, 548 -> 1, 0.7369 -> 0.0001. Trailing zeros of a whole number are not taken as
+  significant (the usual significant-figure reading): 40 -> 10, 200000 -> 100000, 2 -> 1.
+* exact (a plain figure): the rounding band, half a unit either side, [v - u/2, v + u/2).
+* approximately ("about", "some", "around"): a full unit either side, [v - u, v + u] —
+  twice the rounding band, because "about" admits a figure rounded loosely.
+* more_than (v, max], at_least [v, max], less_than [min, v), up_to [min, v], where min and max
+  come from the quantity's domain (a share lies in [0, 100], money and counts are >= 0, a
+  growth in percent is >= -100, a trade balance may be negative).
+* a missing qualifier is read as exact (the conditional_required rule reports the gap).
+* the stated scale (one, thousand, million, billion) multiplies the bounds, so that
+  "548 million" and "0.5 billion" compare directly.
+
+Intervals carry open or closed ends; arithmetic (sum, difference, product, ratio) returns the
+smallest interval holding every result of members of the operands, so a rule can ask whether a
+stated ratio and the ratio of two stated values can both hold.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+INF = math.inf
+
+SCALES = {"one": 1.0, "thousand": 1e3, "million": 1e6, "billion": 1e9}
+QUALIFIERS = ("exact", "approximately", "more_than", "at_least", "less_than", "up_to")
+
+# Slack when comparing computed bounds: a few dozen units in the last place, so that 1.1e9/13.6e9
+# computed two ways still meets at an edge, yet far below any rounding band a source can state
+# (a cent on $31.5 billion is 2.6e5 ulps).
+ULPS = 64
+
+
+def _close(a: float, b: float) -> bool:
+    if math.isinf(a) or math.isinf(b):
+        return a == b
+    return abs(a - b) <= ULPS * float(np.spacing(max(abs(a), abs(b), 1e-300)))
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A set of reals between lo and hi; an open end excludes its bound. lo > hi means empty."""
+
+    lo: float
+    hi: float
+    lo_open: bool = False
+    hi_open: bool = False
+
+    # ---- construction -------------------------------------------------------------------
+    @classmethod
+    def point(cls, x: float) -> "Interval":
+        return cls(float(x), float(x))
+
+    @classmethod
+    def closed(cls, lo: float, hi: float) -> "Interval":
+        return cls(float(lo), float(hi))
+
+    @classmethod
+    def everything(cls) -> "Interval":
+        return cls(-INF, INF, True, True)
+
+    # ---- predicates ---------------------------------------------------------------------
+    @property
+    def is_empty(self) -> bool:
+        if self.lo > self.hi:
+            return True
+        return self.lo == self.hi and (self.lo_open or self.hi_open)
+
+    def contains(self, x: float) -> bool:
+        if math.isnan(x):
+            return False
+        above = x > self.lo or (x == self.lo and not self.lo_open)
+        below = x < self.hi or (x == self.hi and not self.hi_open)
+        return above and below and not self.is_empty
+
+    def intersection(self, other: "Interval") -> "Interval":
+        if self.lo > other.lo or (self.lo == other.lo and self.lo_open):
+            lo, lo_open = self.lo, self.lo_open
+        else:
+            lo, lo_open = other.lo, other.lo_open
+        if self.hi < other.hi or (self.hi == other.hi and self.hi_open):
+            hi, hi_open = self.hi, self.hi_open
+        else:
+            hi, hi_open = other.hi, other.hi_open
+        return Interval(lo, hi, lo_open, hi_open)
+
+    def intersects(self, other: "Interval") -> bool:
+        """True when some value lies in both; bounds within float noise count as touching."""
+        if self.is_empty or other.is_empty:
+            return False
+        return not (_strictly_below(self, other) or _strictly_below(other, self))
+
+    def certainly_below(self, other: "Interval") -> bool:
+        """Every member of self is smaller than every member of other."""
+        return _strictly_below(self, other)
+
+    def possibly_at_most(self, other: "Interval") -> bool:
+        """Some member of self is <= some member of other (a part can fit in its whole)."""
+        if self.is_empty or other.is_empty:
+            return False
+        if _close(self.lo, other.hi):
+            return not (self.lo_open or other.hi_open)
+        return self.lo < other.hi
+
+    # ---- arithmetic ---------------------------------------------------------------------
+    def __add__(self, other: "Interval") -> "Interval":
+        other = _as_interval(other)
+        return Interval(self.lo + other.lo, self.hi + other.hi,
+                        self.lo_open or other.lo_open, self.hi_open or other.hi_open)
+
+    def __neg__(self) -> "Interval":
+        return Interval(-self.hi, -self.lo, self.hi_open, self.lo_open)
+
+    def __sub__(self, other: "Interval") -> "Interval":
+        return self + (-_as_interval(other))
+
+    def __mul__(self, other: "Interval") -> "Interval":
+        other = _as_interval(other)
+        cands = []
+        for a, ao in ((self.lo, self.lo_open), (self.hi, self.hi_open)):
+            for b, bo in ((other.lo, other.lo_open), (other.hi, other.hi_open)):
+                p = 0.0 if (a == 0 or b == 0) else a * b
+                # A zero factor is attained exactly when its bound is closed; otherwise the
+                # product only approaches its limit.
+                opened = (ao and not (b == 0 and not bo)) or (bo and not (a == 0 and not ao))
+                cands.append((p, opened))
+        lo = min(c[0] for c in cands)
+        hi = max(c[0] for c in cands)
+        lo_open = all(o for p, o in cands if p == lo)
+        hi_open = all(o for p, o in cands if p == hi)
+        return Interval(lo, hi, lo_open, hi_open)
+
+    def reciprocal(self) -> "Interval":
+        """1/x over the interval; an interval that holds zero (or reaches it closed) gives everything."""
+        if self.is_empty:
+            return self
+        positive = self.lo > 0 or (self.lo == 0 and self.lo_open)
+        negative = self.hi < 0 or (self.hi == 0 and self.hi_open)
+        if negative:
+            return -((-self).reciprocal())
+        if not positive:
+            return Interval.everything()
+        lo = 0.0 if math.isinf(self.hi) else 1.0 / self.hi
+        hi = INF if self.lo == 0 else 1.0 / self.lo
+        return Interval(lo, hi, self.hi_open or math.isinf(self.hi), self.lo_open or self.lo == 0)
+
+    def __truediv__(self, other: "Interval") -> "Interval":
+        return self * _as_interval(other).reciprocal()
+
+    def scaled(self, factor: float) -> "Interval":
+        return self * Interval.point(factor)
+
+    # ---- display ------------------------------------------------------------------------
+    def __str__(self) -> str:
+        return self.show()
+
+    def show(self, divide_by: float = 1.0, digits: int = 6) -> str:
+        if self.is_empty:
+            return "(empty)"
+        lo = "-inf" if math.isinf(self.lo) else fmt(self.lo / divide_by, digits)
+        hi = "inf" if math.isinf(self.hi) else fmt(self.hi / divide_by, digits)
+        return f"{'(' if self.lo_open else '['}{lo}, {hi}{')' if self.hi_open else ']'}"
+
+
+def _strictly_below(a: Interval, b: Interval) -> bool:
+    """All of a lies below all of b (they share no value)."""
+    if a.hi < b.lo and not _close(a.hi, b.lo):
+        return True
+    if _close(a.hi, b.lo):
+        return a.hi_open or b.lo_open
+    return False
+
+
+def _as_interval(x) -> Interval:
+    return x if isinstance(x, Interval) else Interval.point(float(x))
+
+
+def fmt(x: float, digits: int = 4) -> str:
+    """A number as a person reads it: no float noise, no needless trailing zeros."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "?"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    if x == 0:
+        return "0"
+    magnitude = math.floor(math.log10(abs(x)))
+    decimals = max(0, digits - 1 - magnitude)
+    text = f"{round(x, decimals):.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def rounding_unit(value: float) -> float:
+    """One unit of the last stated digit of a value (see the module docstring)."""
+    if value is None or math.isnan(value) or math.isinf(value):
+        raise ValueError(f"no rounding unit for {value!r}")
+    text = np.format_float_positional(abs(float(value)), trim="-")
+    if "." in text:
+        return 10.0 ** -len(text.split(".", 1)[1])
+    if text == "0":
+        return 1.0
+    zeros = len(text) - len(text.rstrip("0"))
+    return 10.0 ** zeros
+
+
+def stated_interval(value: float, qualifier: str | None = "exact") -> Interval:
+    """The interval a stated value and its qualifier imply, in the value's own scale, unclipped."""
+    v = float(value)
+    q = qualifier or "exact"
+    if q == "exact":
+        u = rounding_unit(v)
+        return Interval(v - u / 2, v + u / 2, False, True)
+    if q == "approximately":
+        u = rounding_unit(v)
+        return Interval(v - u, v + u)
+    if q == "more_than":
+        return Interval(v, INF, True, True)
+    if q == "at_least":
+        return Interval(v, INF, False, True)
+    if q == "less_than":
+        return Interval(-INF, v, True, True)
+    if q == "up_to":
+        return Interval(-INF, v, True, False)
+    raise ValueError(f"unknown qualifier {qualifier!r}; expected one of {', '.join(QUALIFIERS)}")
+
+
+def domain(unit: str | None = None, measure: str | None = None, flow: str | None = None) -> Interval:
+    """Where a quantity can lie at all, from its unit and measure (the bounds of an open claim)."""
+    if flow == "balance" and measure in (None, "value"):
+        return Interval.everything()
+    if measure == "share" or (unit == "percent" and measure in (None, "share")):
+        return Interval(0.0, 100.0)
+    if measure == "growth" and unit == "percent":
+        return Interval(-100.0, INF, False, True)
+    if measure == "rank" or unit == "rank":
+        return Interval(1.0, INF, False, True)
+    return Interval(0.0, INF, False, True)
+
+
+def scale_factor(scale: str | None) -> float:
+    if scale is None:
+        return 1.0
+    try:
+        return SCALES[scale]
+    except KeyError:
+        raise ValueError(f"unknown scale {scale!r}; expected one of {', '.join(SCALES)}") from None
+
+
+def implied_interval(value: float, qualifier: str | None = "exact", scale: str | None = "one",
+                     dom: Interval | None = None) -> Interval:
+    """Stated value + qualifier + scale -> the absolute interval, clipped to its domain.
+
+    The domain is given in absolute units (a share's [0, 100] is scale-free; money's [0, inf)
+    too), so clipping happens after scaling.
+    """
+    iv = stated_interval(value, qualifier).scaled(scale_factor(scale))
+    if dom is not None:
+        iv = iv.intersection(dom)
+    return iv

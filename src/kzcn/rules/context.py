@@ -1,0 +1,372 @@
+"""What every rule kind needs and should not write twice: tables, row selection, matching rows
+across a table, the interval a row states, row labels, and the finding pointing at a row.
+
+A rule kind is a small function `kind(frames, params, ctx) -> list[Finding]`; the context gives it
+the package (for paths and primary keys), the rule (id, severity) and these helpers.
+Frames are indexed by the line of each row in its CSV file (header = line 1).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+from dataclasses import dataclass
+from itertools import product
+
+import numpy as np
+import pandas as pd
+
+from ..findings import WARNING, Finding
+from ..intervals import Interval, domain, fmt, implied_interval, scale_factor
+
+
+class NotApplicable(Exception):
+    """The package lacks a table or field the rule names: skip the rule, say so once."""
+
+
+class ParamError(Exception):
+    """The rule's parameters are malformed in a way the loader could not see."""
+
+
+def na(x) -> bool:
+    try:
+        return x is None or bool(pd.isna(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def text(x) -> str | None:
+    """A cell as plain text (categoricals, strings), None when missing."""
+    return None if na(x) else str(x)
+
+
+def as_list(x) -> list:
+    if x is None:
+        return []
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A row's stated figure: what it says, and the absolute interval that implies."""
+
+    table: str
+    line: int
+    label: str
+    value: float
+    qualifier: str
+    scale: str
+    unit: str | None
+    interval: Interval
+
+    @property
+    def factor(self) -> float:
+        return scale_factor(self.scale)
+
+    @property
+    def point(self) -> float:
+        return self.value * self.factor
+
+    def describe(self) -> str:
+        """'more than 21 billion USD (21, inf) billion' — stated words, then the interval."""
+        scale = "" if self.scale in (None, "one") else f" {self.scale}"
+        unit = "" if not self.unit else (" %" if self.unit == "percent" else f" {self.unit}")
+        q = self.qualifier.replace("_", " ")
+        digits = max(6, len(np.format_float_positional(abs(self.value), trim="-").replace(".", "").lstrip("0")) + 2)
+        return f"{q} {fmt(self.value, digits)}{scale}{unit}: {self.interval.show(self.factor, digits)}{scale}"
+
+
+class _FastAt:
+    """`table.at[line, field]` from plain Python lists: pandas' own .at costs tens of microseconds
+    a cell, which the row-by-row comparisons of the rules multiply by every pair they look at."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self._frame = frame
+        self._pos = {int(ln): i for i, ln in enumerate(frame.index)}
+        self._cols: dict[str, list] = {}
+
+    def __getitem__(self, key):
+        line, field = key
+        col = self._cols.get(field)
+        if col is None:
+            col = self._cols[field] = self._frame[field].tolist()
+        return col[self._pos[int(line)]]
+
+
+class RuleTable:
+    """A typed frame as the rules read it: the DataFrame (selections stay vectorised) plus fast
+    cell access. Everything but `.at` is the DataFrame's own."""
+
+    def __init__(self, frame: pd.DataFrame):
+        plain = frame.copy(deep=False)
+        plain.attrs = {}  # pandas deep-copies attrs on every access; the rules never need them
+        self.frame = plain
+        self.at = _FastAt(plain)
+        self.ids: dict[int, str] = {}  # line -> primary-key id, filled as rules ask
+
+    def __getitem__(self, key):
+        return self.frame[key]
+
+    def __getattr__(self, name):
+        return getattr(self.frame, name)
+
+    def __len__(self):
+        return len(self.frame)
+
+
+class RuleContext:
+    """Helpers bound to one rule run."""
+
+    def __init__(self, package, frames: dict, rule):
+        self.package = package
+        self.frames = frames
+        self.rule = rule
+        self.rows_of: dict[Finding, frozenset] = {}
+
+    # ---- tables and fields ----------------------------------------------------------------
+    def table(self, name: str, fields=()) -> pd.DataFrame | None:
+        """The typed frame of a table; NotApplicable if the package lacks it or a field.
+
+        None when the package has the table but it could not be loaded (other layers report
+        why): the rule then has nothing to check there.
+        """
+        if not isinstance(name, str):
+            raise ParamError(f"table must be a table name, found {name!r}")
+        if name not in self.package.table_names:
+            raise NotApplicable(f"the package has no table {name!r}")
+        resource = self.package.resource(name)
+        missing = [f for f in fields if f is not None and f not in resource.field_names]
+        if missing:
+            raise NotApplicable(f"table {name!r} has no field(s) {', '.join(missing)}")
+        frame = self.frames.get(name)
+        if frame is None:
+            return None
+        absent = [f for f in fields if f is not None and f not in frame.columns]
+        if absent:
+            return None
+        return frame
+
+    def tables(self, params: dict) -> list[str]:
+        names = as_list(params.get("table", params.get("tables")))
+        if not names:
+            raise ParamError("name the table(s) with 'table'")
+        return names
+
+    def path_of(self, table: str) -> str:
+        return self.package.resource(table).relpath
+
+    def key_fields(self, table: str) -> list[str]:
+        return self.package.resource(table).primary_key
+
+    def row_id(self, table: str, line: int) -> str:
+        frame = self.frames[table]
+        cache = getattr(frame, "ids", None) if isinstance(frame, RuleTable) else None
+        if cache is not None and line in cache:
+            return cache[line]
+        keys = [k for k in self.key_fields(table) if k in frame.columns]
+        rid = "/".join(text(frame.at[line, k]) or "?" for k in keys) if keys else f"line {line}"
+        if cache is not None:
+            cache[line] = rid
+        return rid
+
+    def label(self, table: str, line: int) -> str:
+        return f"{self.row_id(table, line)} (line {line})"
+
+    def find_row(self, table: str, frame: pd.DataFrame, row_id: str) -> list[int]:
+        """Lines whose primary key (joined by '/') equals row_id."""
+        keys = self.key_fields(table)
+        if not keys:
+            raise NotApplicable(f"table {table!r} has no primary key to name rows by")
+        ids = frame[keys[0]].astype("string")
+        for k in keys[1:]:
+            ids = ids + "/" + frame[k].astype("string")
+        return [int(i) for i in frame.index[(ids == row_id).fillna(False).to_numpy()]]
+
+    # ---- findings ---------------------------------------------------------------------------
+    def finding(self, table: str | None, line: int | None, field: str | None, message: str,
+                severity: str | None = None, rows=()) -> Finding:
+        f = Finding(code=self.rule.id, severity=severity or self.rule.severity, message=message,
+                    resource=table, path=self.path_of(table) if table else None,
+                    line=int(line) if line is not None else None, field=field, rule=self.rule.id)
+        self.rows_of[f] = frozenset((table, r) for r in rows)
+        return f
+
+    def warning(self, table, line, field, message, rows=()) -> Finding:
+        return self.finding(table, line, field, message, severity=WARNING, rows=rows)
+
+    # ---- quantities ---------------------------------------------------------------------------
+    def quantities(self, table: str, frame: pd.DataFrame, lines=None, value="value", qualifier="qualifier",
+                   scale="scale", unit="unit", measure="measure", flow="flow", clip=True) -> dict[int, Quantity]:
+        """line -> Quantity for the rows (of `lines`) that state a value."""
+        cols = frame.columns
+        get = (lambda c, ln: frame.at[ln, c] if (c and c in cols) else None)
+        out: dict[int, Quantity] = {}
+        index = frame.index if lines is None else lines
+        for ln in index:
+            v = get(value, ln)
+            if na(v):
+                continue
+            v = float(v)
+            if math.isnan(v) or math.isinf(v):
+                continue
+            q = text(get(qualifier, ln)) or "exact"
+            s = text(get(scale, ln)) or "one"
+            u = text(get(unit, ln))
+            dom = domain(u, text(get(measure, ln)), text(get(flow, ln))) if clip else None
+            try:
+                iv = implied_interval(v, q, s, dom)
+            except ValueError:
+                continue  # an unknown qualifier or scale is a schema finding, not ours
+            out[int(ln)] = Quantity(table, int(ln), self.row_id(table, ln), v, q, s, u, iv)
+        return out
+
+
+# ---- selecting rows -------------------------------------------------------------------------
+
+def _coerce_like(series: pd.Series, value):
+    if pd.api.types.is_datetime64_any_dtype(series.dtype) and isinstance(value, (str, _dt.date)):
+        return pd.Timestamp(value)
+    if pd.api.types.is_bool_dtype(series.dtype) or str(series.dtype) == "boolean":
+        if isinstance(value, str) and value.lower() in ("true", "false"):
+            return value.lower() == "true"
+    return value
+
+
+def select(frame: pd.DataFrame, where: dict | None) -> pd.Series:
+    """Rows matching a selector. Each field maps to a value (equal), a list (one of),
+    {pattern: regex}, {present: true|false} or {not: value|list}."""
+    mask = pd.Series(True, index=frame.index)
+    if not where:
+        return mask
+    if not isinstance(where, dict):
+        raise ParamError(f"a row selector must be a mapping of field -> condition, found {where!r}")
+    for fname, cond in where.items():
+        if fname not in frame.columns:
+            raise NotApplicable(f"no field {fname!r} to select rows by")
+        col = frame[fname]
+        mask &= _condition(col, cond, fname)
+    return mask.fillna(False).astype(bool)
+
+
+def _equals(col: pd.Series, value) -> pd.Series:
+    if isinstance(col.dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(col.dtype):
+        return (col.astype("string") == str(value)).fillna(False).astype(bool)
+    return (col == _coerce_like(col, value)).fillna(False).astype(bool)
+
+
+def _condition(col: pd.Series, cond, fname: str) -> pd.Series:
+    if isinstance(cond, dict):
+        m = pd.Series(True, index=col.index)
+        for op, arg in cond.items():
+            if op == "pattern":
+                m &= col.astype("string").str.fullmatch(str(arg)).fillna(False).astype(bool)
+            elif op == "present":
+                m &= (col.notna() if arg else col.isna()).astype(bool)
+            elif op == "not":
+                m &= ~_condition(col, arg, fname) & col.notna()
+            elif op == "in":
+                m &= _condition(col, list(as_list(arg)), fname)
+            else:
+                raise ParamError(f"unknown condition {op!r} on field {fname!r}; use pattern, present, not or in")
+        return m
+    if isinstance(cond, list):
+        m = pd.Series(False, index=col.index)
+        for v in cond:
+            m |= _equals(col, v)
+        return m
+    return _equals(col, cond)
+
+
+# ---- matching rows to rows ------------------------------------------------------------------------
+
+def _key_value(x):
+    if na(x):
+        return None
+    if isinstance(x, (pd.Timestamp, np.datetime64)):
+        return pd.Timestamp(x)
+    if isinstance(x, (np.bool_, bool)):
+        return bool(x)
+    if isinstance(x, (np.integer, np.floating)):
+        return float(x)
+    return str(x)
+
+
+def keys_of(frame: pd.DataFrame, lines, fields: list[str]) -> dict[int, tuple]:
+    return {int(ln): tuple(_key_value(frame.at[ln, f]) for f in fields) for ln in lines}
+
+
+def compatible(a, b, wildcard) -> bool:
+    """Two cells agree: equal, or either is the rule's wildcard (e.g. basis `unspecified`)."""
+    if a is None or b is None:
+        return False
+    if a == b:
+        return True
+    return wildcard is not None and (a in wildcard or b in wildcard)
+
+
+def match_lines(frame: pd.DataFrame, left_lines, right_lines, fields: list[str], wildcards: dict | None = None,
+                rename: dict | None = None, exclude_same: bool = True) -> dict[int, list[int]]:
+    """For each left line, the right lines agreeing on `fields` (left field renamed by `rename`).
+
+    A missing cell never matches (two undated figures are not the same period). Wildcards map a
+    field to the values that match anything, e.g. {reporter_basis: [unspecified]}.
+    """
+    wildcards = {k: set(as_list(v)) for k, v in (wildcards or {}).items()}
+    rename = rename or {}
+    for f in fields:
+        if f not in frame.columns or rename.get(f, f) not in frame.columns:
+            raise NotApplicable(f"no field {rename.get(f, f)!r} to match rows by")
+    left_fields = [rename.get(f, f) for f in fields]
+    lkeys = keys_of(frame, left_lines, left_fields)
+    rkeys = keys_of(frame, right_lines, fields)
+    strict = [i for i, f in enumerate(fields) if f not in wildcards]
+    loose = [i for i, f in enumerate(fields) if f in wildcards]
+    buckets: dict[tuple, list[int]] = {}
+    for ln, key in rkeys.items():
+        sk = tuple(key[i] for i in strict)
+        if any(v is None for v in sk):
+            continue
+        buckets.setdefault(sk, []).append(ln)
+    out: dict[int, list[int]] = {}
+    for ln, key in lkeys.items():
+        sk = tuple(key[i] for i in strict)
+        if any(v is None for v in sk):
+            continue
+        found = []
+        for rl in buckets.get(sk, []):
+            if exclude_same and rl == ln:
+                continue
+            if all(compatible(key[i], rkeys[rl][i], wildcards[fields[i]]) for i in loose):
+                found.append(rl)
+        if found:
+            out[ln] = found
+    return out
+
+
+def listing(items, show, limit: int = 3) -> str:
+    """The first few items in words, and how many more: a message stays readable on big tables."""
+    items = list(items)
+    text_ = "; ".join(show(i) for i in items[:limit])
+    return text_ + (f"; and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def combos(*lists):
+    return product(*lists)
+
+
+def lines_of(mask: pd.Series) -> list[int]:
+    return [int(i) for i in mask.index[mask.to_numpy()]]
+
+
+def resolve_rows(ctx: RuleContext, table: str, frame: pd.DataFrame, spec, role: str) -> list[int]:
+    """A row named by its primary-key id (text) or picked by a selector (mapping)."""
+    if isinstance(spec, str):
+        return ctx.find_row(table, frame, spec)
+    if isinstance(spec, dict):
+        return lines_of(select(frame, spec))
+    raise ParamError(f"{role} must be a row id or a selector mapping, found {spec!r}")
+
+
+# A figure compared with more candidate rows than this (many sources of one period) is compared
+# with the first ones only: enough to decide, and bounded on large tables.
+MAX_CANDIDATES = 32

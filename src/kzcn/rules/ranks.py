@@ -1,0 +1,86 @@
+"""Ranks: "Shandong is Kazakhstan's third trading partner among Chinese regions" must agree with the
+values of the other regions for the same period and basis, when the data has them.
+
+With only some regions in the data, a rank can be refuted only from above: if three regions
+certainly trade more than Shandong, it cannot be third. With `complete: true` (the data holds
+the whole set), it can also be refuted from below.
+"""
+from __future__ import annotations
+
+import math
+import statistics
+
+from .context import ParamError, as_list, lines_of, match_lines, na, select, text
+
+
+def _rank_bounds(rank: float, qualifier: str) -> tuple[float, float]:
+    r = round(rank)
+    return {
+        "exact": (r, r),
+        "approximately": (r - 1, r + 1),
+        "up_to": (1, r),
+        "less_than": (1, r - 1),
+        "at_least": (r, math.inf),
+        "more_than": (r + 1, math.inf),
+    }.get(qualifier, (r, r))
+
+
+def rank_consistent(frames, params, ctx):
+    findings = []
+    table = params.get("table")
+    entity = params.get("entity")
+    if not entity:
+        raise ParamError("entity names the field that tells the ranked things apart (e.g. partner_scope)")
+    match = as_list(params.get("match"))
+    complete = bool(params.get("complete", False))
+    frame = ctx.table(table, [entity, *match, "value", "qualifier", "scale", "unit"])
+    if frame is None:
+        return findings
+    rank_lines = lines_of(select(frame, params.get("rank", {"measure": "rank"})))
+    value_mask = select(frame, params.get("values", {"measure": "value"})) & select(frame, params.get("set"))
+    value_lines = lines_of(value_mask)
+    peers = match_lines(frame, rank_lines, value_lines, match, params.get("wildcards"))
+    qs = ctx.quantities(table, frame, sorted(set(value_lines)))
+    for rl in rank_lines:
+        rv, rq = frame.at[rl, "value"], text(frame.at[rl, "qualifier"]) or "exact"
+        me = text(frame.at[rl, entity])
+        if na(rv) or me is None or rl not in peers:
+            continue
+        lo_rank, hi_rank = _rank_bounds(float(rv), rq)
+        own = [qs[ln] for ln in peers[rl] if ln in qs and text(frame.at[ln, entity]) == me]
+        others: dict[str, list] = {}
+        for ln in peers[rl]:
+            e = text(frame.at[ln, entity])
+            if ln in qs and e != me and e is not None:
+                others.setdefault(e, []).append(qs[ln])
+        if not own or not others:
+            continue
+        verdicts = []
+        for o in own:
+            above = sorted(e for e, rows in others.items() if all(o.interval.certainly_below(q.interval) for q in rows))
+            maybe = [e for e, rows in others.items() if any(not q.interval.certainly_below(o.interval) for q in rows)]
+            fits = len(above) + 1 <= hi_rank and (not complete or len(maybe) + 1 >= lo_rank)
+            pts_above = sorted(e for e, rows in others.items() if statistics.median(q.point for q in rows) > o.point)
+            point_rank = len(pts_above) + 1
+            point_ok = (point_rank == round(float(rv))) if complete else point_rank <= hi_rank
+            verdicts.append((o, above, maybe, fits, pts_above, point_ok))
+        rid = ctx.row_id(table, rl)
+        rows = [rid] + sorted({ctx.row_id(table, q.line) for q in own} |
+                              {ctx.row_id(table, q.line) for qsx in others.values() for q in qsx})
+        if not any(v[3] for v in verdicts):
+            o, above, maybe, *_ = verdicts[0]
+            why = (f"{len(above)} of them certainly above it ({', '.join(above)})" if len(above) + 1 > hi_rank
+                   else f"at most {len(maybe)} of them possibly above it")
+            findings.append(ctx.finding(
+                table, rl, "value",
+                f"rank {rq.replace('_', ' ')} {int(float(rv))} of {me} cannot hold: its value {ctx.label(table, o.line)} "
+                f"{o.describe()} compared with {len(others)} other {entity} values of the same period and basis has {why}",
+                rows=rows))
+        elif not any(v[5] for v in verdicts):
+            o, _, _, _, pts_above, _ = verdicts[0]
+            findings.append(ctx.warning(
+                table, rl, "value",
+                f"rank {int(float(rv))} of {me}: by the stated values {len(pts_above)} other {entity} value(s) are above "
+                f"it ({', '.join(pts_above)}), so it would rank {len(pts_above) + 1}; the qualifiers still allow the rank",
+                rows=rows))
+    return findings

@@ -1,0 +1,122 @@
+"""References: codes are real codes, and linked rows find each other.
+
+Codes are checked against pycountry, a maintained copy of the ISO standards (3166-1 countries,
+3166-2 subdivisions such as CN-SD or KZ-75, 639 languages, 4217 currencies), never against a
+list typed in here: a pattern like ^CN-[A-Z]{2}$ lets CN-ZZ through, pycountry does not.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .context import ParamError, as_list, lines_of, select, text
+
+CODE_KINDS = ("country", "subdivision", "country_or_subdivision", "language", "currency")
+
+
+def _get(db, **kw):
+    try:
+        return db.get(**kw)
+    except (KeyError, LookupError):
+        return None
+
+
+@lru_cache(maxsize=4096)
+def code_problem(kind: str, value: str, countries: tuple[str, ...] = ()) -> str | None:
+    """None when value is a valid code of this kind; else what is wrong, in words."""
+    import pycountry
+
+    if kind == "country":
+        return None if _get(pycountry.countries, alpha_2=value) else "is not an ISO 3166-1 alpha-2 country code"
+    if kind == "subdivision":
+        sub = _get(pycountry.subdivisions, code=value)
+        if sub is None:
+            return "is not an ISO 3166-2 subdivision code"
+        if countries and sub.country_code not in countries:
+            return f"is a subdivision of {sub.country_code}, expected one of {', '.join(countries)}"
+        return None
+    if kind == "country_or_subdivision":
+        if "-" in value:
+            return code_problem("subdivision", value, countries)
+        if countries and value not in countries:
+            return f"is not one of {', '.join(countries)}"
+        return code_problem("country", value)
+    if kind == "language":
+        return None if _get(pycountry.languages, alpha_2=value) else "is not an ISO 639-1 language code"
+    if kind == "currency":
+        return None if _get(pycountry.currencies, alpha_3=value) else "is not an ISO 4217 currency code"
+    raise ParamError(f"unknown code kind {kind!r}; use one of {', '.join(CODE_KINDS)}")
+
+
+def codes_valid(frames, params, ctx):
+    findings = []
+    field, kind = params.get("field"), params.get("code")
+    if kind not in CODE_KINDS:
+        raise ParamError(f"code must be one of {', '.join(CODE_KINDS)}, found {kind!r}")
+    countries = tuple(as_list(params.get("country")))
+    only = params.get("only_pattern")
+    only_re = re.compile(only) if only else None
+    skip = {str(s) for s in as_list(params.get("skip"))}
+    for table in ctx.tables(params):
+        frame = ctx.table(table, [field])
+        if frame is None:
+            continue
+        for ln in lines_of(select(frame, params.get("where"))):
+            value = text(frame.at[ln, field])
+            if value is None or value in skip or (only_re and not only_re.fullmatch(value)):
+                continue
+            problem = code_problem(kind, value, countries)
+            if problem:
+                findings.append(ctx.finding(table, ln, field, f"{field} {value!r} {problem}", rows=[ctx.row_id(table, ln)]))
+    return findings
+
+
+def _ends(params, name):
+    spec = params.get(name)
+    if not isinstance(spec, dict) or "table" not in spec or "field" not in spec:
+        raise ParamError(f"{name} needs table and field")
+    return spec["table"], spec["field"]
+
+
+def no_orphans(frames, params, ctx):
+    """Every child row (a participant) points at an existing parent row (its meeting).
+
+    When the child's schema already declares this foreign key, the schema layer reports the
+    orphan (code foreign-key) and this rule stays quiet, so one fault is one finding.
+    """
+    findings = []
+    ctable, cfield = _ends(params, "child")
+    ptable, pfield = _ends(params, "parent")
+    child = ctx.table(ctable, [cfield])
+    parent = ctx.table(ptable, [pfield])
+    if child is None or parent is None:
+        return findings
+    if params.get("skip_if_foreign_key", True):
+        for fk in ctx.package.resource(ctable).foreign_keys:
+            if fk["fields"] == [cfield] and fk["resource"] == ptable and fk["reference_fields"] == [pfield]:
+                return findings
+    known = {text(v) for v in parent[pfield] if text(v) is not None}
+    for ln in child.index:
+        v = text(child.at[ln, cfield])
+        if v is not None and v not in known:
+            findings.append(ctx.finding(ctable, ln, cfield, f"{cfield} {v!r} names no row of {ptable} ({pfield})",
+                                        rows=[ctx.row_id(ctable, ln)]))
+    return findings
+
+
+def has_children(frames, params, ctx):
+    """Every parent row (a meeting) has at least one child row (a participant)."""
+    findings = []
+    ptable, pfield = _ends(params, "parent")
+    ctable, cfield = _ends(params, "child")
+    parent = ctx.table(ptable, [pfield])
+    child = ctx.table(ctable, [cfield])
+    if child is None or parent is None:
+        return findings
+    present = {text(v) for v in child[cfield] if text(v) is not None}
+    for ln in lines_of(select(parent, params.get("where"))):
+        v = text(parent.at[ln, pfield])
+        if v is not None and v not in present:
+            findings.append(ctx.finding(ptable, ln, pfield, f"{ptable} row {v!r} has no rows in {ctable} ({cfield})",
+                                        rows=[ctx.row_id(ptable, ln)]))
+    return findings
