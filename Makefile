@@ -1,27 +1,41 @@
-# `make` sets up .venv (if missing) and runs the main job; `make test` runs the tests.
+# `make` sets up .venv (if missing) and runs the pipeline; `make test` runs the tests.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+export DVC_NO_ANALYTICS := 1
 
-.PHONY: all main test install clean
+.PHONY: all main test install report registry bench clean
 
 all: main
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[maintainer,test,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[maintainer,test]'
 	touch $(STAMP)
 
 install: $(STAMP)
 
+# The main job: validate -> build -> report -> release, as recorded in dvc.yaml / dvc.lock.
 main: $(STAMP)
-	$(BIN)/kzcn validate
-	$(BIN)/python -c "import kzcn; t = kzcn.load_package(); print({k: len(v) for k, v in t.items()})"
+	$(BIN)/dvc repro
+	$(BIN)/dvc status
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# The quality report alone, with a screenshot of the summary page (needs chromium).
+report: $(STAMP)
+	$(BIN)/kzcn report . --output build --screenshot
+
+# After `make`, before publishing: record dist/'s release hashes in src/kzcn/registry.json.
+registry: $(STAMP)
+	$(BIN)/kzcn registry --update
+
+# The scale benchmark (issue 6): writes benchmarks/RESULTS.md.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
 
 clean:
 	rm -rf build dist .pytest_cache
