@@ -18,6 +18,13 @@ from .findings import EXIT_CANNOT_RUN
 # and imports nothing heavy at module level.
 COMMANDS = {
     "validate": ("kzcn.commands.validate_cmd", "check structure, schema and consistency rules"),
+    "metrics": ("kzcn.commands.metrics_cmd", "pipeline validate stage: validation report and DVC metrics"),
+    "build": ("kzcn.commands.build_cmd", "write the Frictionless data package to build/datapackage"),
+    "release": ("kzcn.commands.release_cmd", "zip the built package into dist/ with its sha256 and notes"),
+    "diff": ("kzcn.commands.diff_cmd", "rows added, removed and changed between two releases or revisions"),
+    "download": ("kzcn.commands.download_cmd", "fetch a published release, check its sha256, cache it"),
+    "registry": ("kzcn.commands.registry_cmd", "list or update the sha256 registry of published releases"),
+    "report": ("kzcn.commands.report_cmd", "quality report: GE suites and Data Docs, rule results, charts"),
 }
 
 

@@ -1,0 +1,111 @@
+"""Render a validation Report for people (text), machines (json) and GitHub pull requests (github).
+
+text: one block per file, one line per finding, `path:line field code message`, as editors and
+terminals turn `path:line` into a link; then one summary line with the counts.
+json: the published contract {"valid", "errors", "warnings", "stats"} (Report.to_json).
+github: one workflow command per finding, `::error file=…,line=…,title=…::message` (or
+`::warning`), so a pull request shows each finding on its line; then the summary line.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from .findings import ERROR, WARNING
+
+FORMATS = ("text", "json", "github")
+
+
+def _order(f):
+    """Line, then the cells of the line by column, then the row's own findings (keys, rules)."""
+    number = getattr(f, "field_number", None)
+    return (f.line if f.line is not None else -1, getattr(f, "row", None) or 0,
+            number is None and f.line is not None, number or 0, f.code, f.field or "")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def summary(report) -> str:
+    """One line: verdict, counts by severity and code, tables, rows, time."""
+    errors, warnings = len(report.errors), len(report.warnings)
+    verdict = "VALID" if report.valid else "INVALID"
+    codes = Counter(f.code for f in report.findings)
+    by_code = ", ".join(f"{c} {n}" for c, n in sorted(codes.items(), key=lambda kv: (-kv[1], kv[0])))
+    stats = report.stats or {}
+    tables = stats.get("tables") or {}
+    parts = [f"{verdict}: {_plural(errors, 'error')}, {_plural(warnings, 'warning')}"]
+    if by_code:
+        parts[0] += f" ({by_code})"
+    if tables:
+        parts.append(f"{_plural(len(tables), 'table')}, {_plural(int(stats.get('rows', 0)), 'row')}")
+    rules = ((stats.get("layers") or {}).get("rules") or {}).get("status")
+    if rules and rules != "ran":
+        parts.append(f"rules: {rules}")
+    if "elapsed_seconds" in stats:
+        parts.append(f"{stats['elapsed_seconds']:.2f} s")
+    return "kzcn validate: " + "; ".join(parts)
+
+
+def _location(f) -> str:
+    if f.path and f.line is not None:
+        return f"{f.path}:{f.line}"
+    return f.path or "(package)"
+
+
+def render_text(report) -> str:
+    groups = defaultdict(list)
+    for f in report.findings:
+        groups[f.path or ""].append(f)
+    out = []
+    for path in sorted(groups, key=lambda p: (p == "", p)):
+        items = sorted(groups[path], key=_order)
+        n_err = sum(1 for f in items if f.severity == ERROR)
+        n_warn = len(items) - n_err
+        out.append(f"== {path or '(package and rules)'}: {_plural(n_err, 'error')}, {_plural(n_warn, 'warning')}")
+        for f in items:
+            code = f.code if f.severity == ERROR else f"{f.code} (warning)"
+            rule = f" [rule {f.rule}]" if f.rule and f.rule != f.code else ""
+            out.append(f"{_location(f)} {f.field or '-'} {code}{rule} {f.message}")
+        out.append("")
+    out.append(summary(report))
+    return "\n".join(out) + "\n"
+
+
+def _escape_data(text: str) -> str:
+    return str(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(report) -> str:
+    out = []
+    for f in sorted(report.findings, key=lambda f: (f.path or "~",) + _order(f)):
+        kind = "error" if f.severity == ERROR else "warning"
+        props = []
+        if f.path:
+            props.append(f"file={_escape_property(f.path)}")
+            if f.line is not None:
+                props.append(f"line={int(f.line)}")
+        title = f.code + (f" ({f.field})" if f.field else "")
+        props.append(f"title={_escape_property(title)}")
+        where = f"{f.resource}: " if f.resource and not f.path else ""
+        out.append(f"::{kind} {','.join(props)}::{_escape_data(where + f.message)}")
+    out.append(summary(report))
+    return "\n".join(out) + "\n"
+
+
+def render(report, fmt: str = "text") -> str:
+    """The report as text, json or github annotations."""
+    if fmt == "json":
+        return report.to_json()
+    if fmt == "github":
+        return render_github(report)
+    if fmt == "text":
+        return render_text(report)
+    raise ValueError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+__all__ = ["render", "summary", "FORMATS", "ERROR", "WARNING"]
