@@ -25,14 +25,26 @@ def default_root() -> Path:
     return here / "_data"
 
 
-def read_structured(path: Path) -> dict:
-    """Read a YAML or JSON file into a dict, with a message naming the file when it fails."""
+def read_text(path: Path, what: str = "file") -> str:
+    """A configuration file's text, or a TargetError naming the file (never a traceback)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise TargetError(f"{path}: file not found") from None
+        raise TargetError(f"{path}: {what} not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise TargetError(f"{path}: cannot read: {exc}") from None
+
+
+def yaml_error(path: Path, exc: Exception) -> TargetError:
+    """The one way we word a YAML syntax error: file, line, the parser's first line."""
+    mark = getattr(exc, "problem_mark", None)
+    line = f"{mark.line + 1}:" if mark is not None else ""
+    return TargetError(f"{path}:{line} not valid YAML: {str(exc).splitlines()[0]}")
+
+
+def read_structured(path: Path) -> dict:
+    """Read a YAML or JSON file into a dict, with a message naming the file when it fails."""
+    text = read_text(path)
     try:
         if path.suffix == ".json":
             data = json.loads(text)
@@ -41,10 +53,9 @@ def read_structured(path: Path) -> dict:
 
             data = yaml.safe_load(text)
     except Exception as exc:  # yaml and json raise many kinds; all mean "not parseable"
-        where = getattr(exc, "problem_mark", None)
-        line = f" line {where.line + 1}" if where is not None else ""
-        raise TargetError(f"{path}:{line} not valid {'JSON' if path.suffix == '.json' else 'YAML'}: "
-                          f"{str(exc).splitlines()[0]}") from None
+        if path.suffix != ".json":
+            raise yaml_error(path, exc) from None
+        raise TargetError(f"{path}: not valid JSON: {str(exc).splitlines()[0]}") from None
     if not isinstance(data, dict):
         raise TargetError(f"{path}: expected a mapping at the top level, found {type(data).__name__}")
     return data

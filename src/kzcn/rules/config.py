@@ -62,19 +62,14 @@ def _parse(path: Path):
     """YAML text -> (data, node) so that every list item can be given its line."""
     import yaml
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise TargetError(f"{path}: rules file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TargetError(f"{path}: cannot read: {exc}") from None
+    from ..package import read_text, yaml_error
+
+    text = read_text(path, "rules file")
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f"{mark.line + 1}:" if mark is not None else ""
-        raise TargetError(f"{path}:{line} not valid YAML: {str(exc).splitlines()[0]}") from None
+        raise yaml_error(path, exc) from None
     return data, node
 
 
