@@ -14,7 +14,7 @@ differs from `row` only after a quoted cell that spans lines).
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from .findings import ERROR, WARNING, Finding
 
@@ -118,10 +118,7 @@ class Located(Finding):
     field_number: int | None = None
 
     def to_dict(self) -> dict:
-        d = {k: v for k, v in asdict(self).items() if k not in ("rule", "row", "field_number")}
-        if self.rule is not None:
-            d["rule"] = self.rule
-        return d
+        return Finding.to_dict(self)  # the contract's keys only
 
 
 def message(code: str, **params) -> str:

@@ -49,9 +49,9 @@ def read_structured(path: Path) -> dict:
         if path.suffix == ".json":
             data = json.loads(text)
         else:
-            import yaml
+            from .yamlfast import safe_load
 
-            data = yaml.safe_load(text)
+            data = safe_load(text)
     except Exception as exc:  # yaml and json raise many kinds; all mean "not parseable"
         if path.suffix != ".json":
             raise yaml_error(path, exc) from None

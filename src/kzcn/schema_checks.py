@@ -504,6 +504,16 @@ def _duplicates(codes: np.ndarray, eligible: np.ndarray, order: np.ndarray | Non
     if len(pos) < 2:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     sub = codes[pos]
+    if sub.min() >= 0:
+        # count each code (codes are dense), then look only at the rows whose value repeats:
+        # linear, and a sort of the few repeated rows instead of all of them
+        repeated = np.flatnonzero(np.bincount(sub)[sub] > 1)
+        if not len(repeated):
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        _, first_idx, inverse = np.unique(sub[repeated], return_index=True, return_inverse=True)
+        first_of = repeated[first_idx[inverse]]
+        later = first_of != repeated
+        return pos[repeated[later]], pos[first_of[later]]
     uniq, first_idx, inverse = np.unique(sub, return_index=True, return_inverse=True)
     if len(uniq) == len(sub):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import sys
 from dataclasses import dataclass, field
 
@@ -634,11 +635,23 @@ def parse_csv(data, offset: int, dialect: Dialect, schema_width: int, where: dic
     return _parse_exact(text, dialect, schema_width, where)
 
 
-def _read_body(pa, pacsv, source, names, dialect, quoted_breaks, on_invalid):
-    """pyarrow's parallel CSV parse of the data rows, every cell as text, empty lines skipped."""
+def serial_parse() -> bool:
+    """Whether pyarrow should parse in one thread: on two cores or fewer it costs little (0.05 to
+    0.15 s per million rows here) and pyarrow then numbers the rows it cannot take, which spares
+    a second pass over the file to find them (0.4 s per million rows). Both ways give the same
+    ParsedCsv (tests/test_bench_faults.py compares them)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return cpus <= 2
+
+
+def _read_body(pa, pacsv, source, names, dialect, quoted_breaks, on_invalid, use_threads=True):
+    """pyarrow's CSV parse of the data rows, every cell as text, empty lines skipped."""
     return pacsv.read_csv(
         source,
-        read_options=pacsv.ReadOptions(column_names=names, use_threads=True, block_size=1 << 22),
+        read_options=pacsv.ReadOptions(column_names=names, use_threads=use_threads, block_size=1 << 22),
         parse_options=pacsv.ParseOptions(delimiter=dialect.delimiter, quote_char=dialect.quote or False,
                                          double_quote=True, escape_char=False,
                                          newlines_in_values=quoted_breaks, ignore_empty_lines=True,
@@ -681,9 +694,12 @@ def _parse_fast(holder: list, offset: int, dialect: Dialect, schema_width: int, 
     empty = sc.starts[data_rec] == sc.ends[data_rec]
 
     invalid = [0]
+    numbers: list = []  # pyarrow's number of each row it skipped (1 = first non-empty data record)
+    serial = serial_parse()
 
     def on_invalid(row):
         invalid[0] += 1
+        numbers.append(row.number)
         return "skip"
 
     names = [f"c{i}" for i in range(width)]
@@ -698,13 +714,22 @@ def _parse_fast(holder: list, offset: int, dialect: Dialect, schema_width: int, 
     else:
         source = pa.BufferReader(pa.py_buffer(data)[body_start:])
     try:
-        table = _read_body(pa, pacsv, source, names, dialect, sc.quoted_breaks, on_invalid)
+        table = _read_body(pa, pacsv, source, names, dialect, sc.quoted_breaks, on_invalid, use_threads=not serial)
     except pa.ArrowException as exc:
         raise ExactPathNeeded(f"pyarrow cannot parse it: {exc}") from None
     nonempty = ~empty
     blocks = (lambda: file_blocks(path, offset)) if not holder else (
         lambda: array_blocks(np.frombuffer(holder[0], dtype=np.uint8)[offset:]))
-    if invalid[0]:
+    ne_idx = np.flatnonzero(nonempty)
+    if invalid[0] and serial and all(isinstance(k, int) and 0 < k <= len(ne_idx) for k in numbers):
+        # the skipped rows, by pyarrow's numbering of the non-empty records; their cells are
+        # counted when they are read one by one below (and must agree, or the exact path reads all)
+        skipped = ne_idx[np.asarray(numbers, dtype=np.int64) - 1]
+        regular = nonempty.copy()
+        regular[skipped] = False
+        counts = np.where(empty, 0, width).astype(np.int64)
+        counts[skipped] = -1  # not yet known
+    elif invalid[0]:
         counts = np.zeros(len(data_rec), dtype=np.int64)
         ne_idx = np.flatnonzero(nonempty)
         counts[ne_idx] = field_counts(blocks(), sc, d, data_rec[ne_idx])
@@ -735,6 +760,10 @@ def _parse_fast(holder: list, offset: int, dialect: Dialect, schema_width: int, 
                 continue
             cells = _header_cells(read(int(sc.starts[r]), int(sc.ends[r])), dialect)
             special_rows.append(cells)
+            if counts[j] < 0:  # numbered by pyarrow: it must be a row pyarrow could not take
+                if len(cells) == width:
+                    raise ExactPathNeeded("pyarrow's numbering of the rows it skipped disagrees with the scan")
+                counts[j] = len(cells)
             if len(cells) != counts[j]:
                 raise ExactPathNeeded("a record's cells disagree with the scan")
             if len(cells) > width:

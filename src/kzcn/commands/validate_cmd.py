@@ -43,7 +43,9 @@ def run(args) -> int:
 
     from ..errors import UsageError
     from ..report_format import render
-    from ..validate import validate
+    from ..validate import use_batch_memory_pool, validate
+
+    use_batch_memory_pool()
 
     if args.output:
         out = Path(args.output).resolve()

@@ -63,11 +63,12 @@ def _parse(path: Path):
     import yaml
 
     from ..package import read_text, yaml_error
+    from ..yamlfast import compose, safe_load
 
     text = read_text(path, "rules file")
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = compose(text)
+        data = safe_load(text)
     except yaml.YAMLError as exc:
         raise yaml_error(path, exc) from None
     return data, node

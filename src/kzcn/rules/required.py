@@ -6,7 +6,7 @@ fields that must then be filled.
 """
 from __future__ import annotations
 
-from .context import ParamError, as_list, lines_of, select
+from .context import ParamError, as_list, blank, lines_of, select
 
 
 def _describe(when) -> str:
@@ -37,8 +37,8 @@ def conditional_required(frames, params, ctx):
             continue
         mask = select(frame, when)
         for field in require:
-            blank = mask & frame[field].isna()
-            for ln in lines_of(blank):
+            empty = mask & blank(frame, field)  # a cell layer 2 rejected is wrong, not missing
+            for ln in lines_of(empty):
                 findings.append(ctx.finding(table, ln, field, f"{field} must be filled {_describe(when)}",
                                             rows=[ctx.row_id(table, ln)]))
     return findings

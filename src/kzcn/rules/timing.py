@@ -7,6 +7,7 @@ month: an event on 4 September is not after it.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .context import ParamError, as_list, keys_of, lines_of, na, select, text
@@ -74,7 +75,8 @@ def date_order(frames, params, ctx):
         frame = ctx.table(table, [start, end])
         if frame is None:
             continue
-        for ln in lines_of(select(frame, params.get("where"))):
+        selected = select(frame, params.get("where"))
+        for ln in _out_of_order(frame, selected, start, end, strict):
             a, b = frame.at[ln, start], frame.at[ln, end]
             if na(a) or na(b):
                 continue
@@ -85,6 +87,20 @@ def date_order(frames, params, ctx):
                     f"{end} {_day(b)} is {'not after' if strict else 'before'} {start} {_day(a)}",
                     rows=[ctx.row_id(table, ln)]))
     return findings
+
+
+def _out_of_order(frame, selected: pd.Series, start: str, end: str, strict: bool) -> list[int]:
+    """The selected lines that may be out of order, found column-wise; each is then judged
+    cell by cell as before. Two columns that do not compare as a whole (mixed types) fall back
+    to every selected line."""
+    a, b = frame[start], frame[end]
+    try:
+        with np.errstate(invalid="ignore"):
+            wrong = (b <= a) if strict else (b < a)
+        wrong = pd.Series(np.asarray(wrong.fillna(False), dtype=bool), index=frame.index)
+    except (TypeError, ValueError):
+        return lines_of(selected)
+    return lines_of(selected & wrong & a.notna() & b.notna())
 
 
 def cumulative_not_shrinking(frames, params, ctx):
