@@ -8,7 +8,7 @@ a growth in percent is (new / old - 1) x 100.
 from __future__ import annotations
 
 from ..intervals import Interval, fmt
-from .context import MAX_CANDIDATES, ParamError, listing, as_list, compatible, lines_of, match_lines, select, text
+from .context import MAX_CANDIDATES, ParamError, interval_verdict, as_list, compatible, lines_of, match_lines, select, text
 from .shares import POINT_TOLERANCE, _point_fits
 
 
@@ -71,16 +71,6 @@ def growth_matches(frames, params, ctx):
             return (f"{ctx.label(table, c.line)} {c.describe()} against {ctx.label(table, b.line)} {b.describe()} "
                     f"gives {ratio}{unit} (stated values give {fmt(point)}{unit})")
 
-        ok = [r for r in results if r[2].intersects(g.interval)]
-        if not ok:
-            findings.append(ctx.finding(table, gl, "value",
-                                        f"growth {g.describe()}{unit} does not match its values: " + listing(results, said),
-                                        rows=rows()))
-        else:
-            best = min(ok, key=lambda r: abs(r[3] - g.point))
-            findings.append(ctx.warning(
-                table, gl, "value",
-                f"growth {g.describe()}{unit}, but the stated values give {fmt(best[3])}{unit}, outside it; "
-                f"only the qualifiers' leeway reconciles them: {said(best)}",
-                rows=rows()))
+        findings.append(interval_verdict(ctx, table, gl, g, results, said, rows(), what=f"growth {g.describe()}{unit}",
+                                         mismatch="its values", gives="values", unit=unit))
     return findings

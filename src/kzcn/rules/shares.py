@@ -10,7 +10,7 @@ figures produces the classic 64%-instead-of-40% trap).
 from __future__ import annotations
 
 from ..intervals import Interval, fmt, stated_interval
-from .context import (MAX_CANDIDATES, ParamError, listing, as_list, compatible, lines_of, match_lines, na, resolve_rows, select, text)
+from .context import (MAX_CANDIDATES, ParamError, interval_verdict, as_list, compatible, lines_of, match_lines, na, resolve_rows, select, text)
 
 PERCENT = Interval(0.0, 100.0)
 POINT_TOLERANCE = 0.02
@@ -97,19 +97,9 @@ def _check(ctx, table, frame, share_line, nums, dens, same, wildcards, qs, expli
         return (f"{ctx.label(table, n.line)} {n.describe()} / {ctx.label(table, d.line)} {d.describe()} "
                 f"= {ratio}{'%' if hundred == 100 else ''} (stated values give {fmt(point)})")
 
-    ok = [r for r in results if r[2].intersects(share.interval)]
-    if not ok:
-        findings.append(ctx.finding(
-            table, share_line, "value",
-            f"share {share.describe()} does not match numerator / denominator: " + listing(results, said),
-            rows=rows()))
-    else:
-        best = min(ok, key=lambda r: abs(r[3] - share.point))
-        findings.append(ctx.warning(
-            table, share_line, "value",
-            f"share {share.describe()}, but the stated figures give {fmt(best[3])}, outside it; "
-            f"only the qualifiers' leeway reconciles them: {said(best)}",
-            rows=rows()))
+    findings.append(interval_verdict(ctx, table, share_line, share, results, said, rows(),
+                                     what=f"share {share.describe()}", mismatch="numerator / denominator",
+                                     gives="figures"))
     return findings
 
 
