@@ -6,7 +6,7 @@ and a checkpoint over all of them. Prints a JSON summary (expectations evaluated
 unexpected cells in all) on stdout.
 
 What the suites express, compiled from the same Table Schemas and rules file as `kzcn validate`:
-- kzcn.expectations.compile_suite: column list, required, unique, primary key, enum, length,
+- kzcn.report.expectations.compile_suite: column list, required, unique, primary key, enum, length,
   pattern (the suites `kzcn report` ships);
 - types: GE has no "this text must parse as a number/date" check on a text column, so a number
   is a full-match regex, a date `expect_column_values_to_match_strftime_format`, a boolean a
@@ -83,7 +83,7 @@ def build_suites(package, rules: list[dict]) -> dict[str, list[tuple[str, dict]]
     """table -> [(expectation type, kwargs)], from the schemas and the rules file."""
     import pandas as pd
 
-    from kzcn.expectations import compile_suite
+    from kzcn.report.expectations import compile_suite
 
     suites = {}
     keys = {}
@@ -139,7 +139,7 @@ def main(argv=None) -> int:
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    from kzcn.package import open_package
+    from kzcn.package.descriptor import open_package
 
     package = open_package(descriptor)
     rules_path = package.root / "validation" / "rules.yaml"

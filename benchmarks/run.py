@@ -424,7 +424,7 @@ ENGINE = """## How `kzcn validate` gets its speed, and what it costs
   package, with one deliberate exception found by this benchmark: a rule requiring a field no
   longer reports "must be filled" for a cell that is filled with a value layer 2 rejects (a
   type or enum error already reported there); before, each such cell was reported twice. The
-  price is code: a lazily converted table (`kzcn.validate.TypedTable`) beside the DataFrame,
+  price is code: a lazily converted table (`kzcn.validate.run.TypedTable`) beside the DataFrame,
   and a per-column fast path beside each cell-by-cell judgement.
 """
 

@@ -4,7 +4,7 @@ Our `validate()` takes a data package; frictionless's own tests often validate a
 (a CSV, maybe a schema, options). `package_for_case` writes the smallest package that means the
 same thing into a temporary folder: the CSV copied beside a datapackage.json whose one resource
 carries the schema (inline) and the declared bytes/hash/rows/encoding. A CSV without a schema
-stays without one: our validator infers it the way frictionless does (kzcn.infer).
+stays without one: our validator infers it the way frictionless does (kzcn.package.infer).
 `schema_sync` is frictionless's legacy spelling of `fieldsMatch: partial`.
 
 Findings on both sides become (code, rowNumber, fieldNumber) tuples: frictionless's coordinates,
@@ -63,7 +63,7 @@ def package_for_case(case: dict, tmp: Path) -> Path:
 
 def ours(descriptor: Path) -> list[tuple]:
     """Our findings of layers 1-2 on a package, as frictionless-style tuples in frictionless order."""
-    from kzcn.validate import validate
+    from kzcn.validate.run import validate
 
     report = validate(descriptor)
     names = [r["name"] for r in json.loads(descriptor.read_text()).get("resources", [])]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kzcn.validate import validate
+from kzcn.validate.run import validate
 
 
 def write_package(folder: Path, tables: dict, extra: dict | None = None) -> Path:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kzcn.package import open_package
+from kzcn.package.descriptor import open_package
 from release_helpers import (BIN, EPOCH_ISO, KZCN, ROOT, commit_all, copy_package, edit_cell, env, git_init,
                              kzcn, read_rows, tree_hashes)
 
@@ -203,7 +203,7 @@ def test_killed_build_and_release_leave_the_previous_ones_intact(tmp_path):
 def test_a_swap_killed_between_renames_is_repaired(tmp_path):
     """Where the atomic exchange is unavailable, the swap is two renames; if a build dies between
     them, the previous folder is put back by the next writer."""
-    from kzcn.atomicdir import make_temp_dir, recover
+    from kzcn.atomic import make_temp_dir, recover
 
     dest = tmp_path / "datapackage"
     old = tmp_path / ".datapackage.old-999999"

@@ -24,8 +24,8 @@ import yaml
 import csv_edits as ed
 from conformance_adapter import (CSVLINT, FRICTIONLESS, frictionless_live, load_cases, ours, package_for_case,
                                   pick_and_limit)
-from kzcn.catalogue import CATALOGUE
-from kzcn.validate import validate
+from kzcn.validate.catalogue import CATALOGUE
+from kzcn.validate.run import validate
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 warnings.filterwarnings("ignore", category=UserWarning)
@@ -317,7 +317,7 @@ def break_foreign_key(pkg):
 
 def _referencing(pkg, table):
     """Tables with a foreign key into `table`."""
-    from kzcn.package import open_package
+    from kzcn.package.descriptor import open_package
 
     return {r.name for r in open_package(pkg).resources
             if any(fk["resource"] == table for fk in r.foreign_keys) and r.name != table}

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 import kzcn
-from kzcn import download
+from kzcn.package import download
 from kzcn.cli import main as cli_main
 from kzcn.errors import DataError, UsageError
 from release_helpers import (VERSION, ZIP, FileServer, add_person, build_and_release, copy_package, set_version,

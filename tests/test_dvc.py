@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from kzcn import download
+from kzcn.package import download
 from release_helpers import BIN, ROOT, VERSION, ZIP, FileServer, add_person, env, sha256, tree_hashes
 
 pytestmark = pytest.mark.slow

@@ -17,8 +17,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from kzcn import expectations as E
-from kzcn.package import Resource, open_package
+from kzcn.report import expectations as E
+from kzcn.package.descriptor import Resource, open_package
 
 
 # Our own runner: `from conftest import ...` is ambiguous once tests/ has more than one conftest.

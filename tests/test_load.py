@@ -7,13 +7,13 @@ import pytest
 
 import kzcn
 from kzcn.errors import DataError, UsageError
-from kzcn.package import open_package
+from kzcn.package.descriptor import open_package
 
 PACKAGE = open_package()
 
 
 def expected_dtype(field):
-    """Derived from the Table Schema alone, independently of kzcn.dtypes."""
+    """Derived from the Table Schema alone, independently of kzcn.package.dtypes."""
     enum = (field.get("constraints") or {}).get("enum")
     t = field["type"]
     if t == "string" and enum:

@@ -4,12 +4,12 @@ from __future__ import annotations
 import re
 
 from kzcn.cli import COMMANDS
-from kzcn.readme_sections import render
+from kzcn.validate.readme_sections import render
 
 
 def test_generated_sections_are_current(repo_root):
     readme = (repo_root / "README.md").read_text(encoding="utf-8")
-    assert render(readme, repo_root) == readme, "README is stale: run `python -m kzcn.readme_sections`"
+    assert render(readme, repo_root) == readme, "README is stale: run `python -m kzcn.validate.readme_sections`"
 
 
 def test_readme_starts_with_the_two_commands(repo_root):

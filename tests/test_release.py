@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 import kzcn
-from kzcn.dtypes import pandas_dtype
-from kzcn.package import open_package
+from kzcn.package.dtypes import pandas_dtype
+from kzcn.package.descriptor import open_package
 from release_helpers import (BIN, VERSION, ZIP, build_and_release, commit_all, copy_package, add_person, drop_row,
                              edit_cell, git, git_init, kzcn as run, set_version, sha256)
 

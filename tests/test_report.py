@@ -2,7 +2,7 @@
 
 The assertions read the DOM Chromium renders (`--dump-dom`), keeping only text a reader sees
 (no script or style contents): every table name, the rule outcome counts (recomputed here from
-kzcn.validate and the rules file), the three charts as SVG. A second run on a copy of the data
+kzcn.validate.run and the rules file), the three charts as SVG. A second run on a copy of the data
 with one broken row must show that failure on the summary page, the rules page and the Data Docs.
 """
 from __future__ import annotations
@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kzcn.browser import dump_dom, screenshot
+from kzcn.report.browser import dump_dom, screenshot
 from kzcn.errors import UsageError
-from kzcn.package import open_package
+from kzcn.package.descriptor import open_package
 
 pytestmark = pytest.mark.slow
 
@@ -95,7 +95,7 @@ def rendered(page: Path) -> Dom:
 
 def expected_rule_counts(target, rules_file: Path) -> dict:
     """Outcome counts recomputed from the validator's findings and the rules file."""
-    from kzcn.validate import validate
+    from kzcn.validate.run import validate
 
     ids = [r["id"] for r in yaml.safe_load(rules_file.read_text(encoding="utf-8"))["rules"]]
     findings = validate(target).findings
@@ -133,8 +133,8 @@ def clean_run(tmp_path_factory):
 # --- importing is cheap ------------------------------------------------------------------------
 
 def test_importing_the_report_code_imports_no_heavy_library():
-    code = ("import sys, kzcn.report, kzcn.commands.report_cmd, kzcn.expectations, kzcn.charts, "
-            "kzcn.report_frames, kzcn.browser, kzcn.gx_run, kzcn.cli; kzcn.cli.build_parser(); "
+    code = ("import sys, kzcn.report.stage, kzcn.cli.report, kzcn.report.expectations, kzcn.report.charts, "
+            "kzcn.report.frames, kzcn.report.browser, kzcn.report.gx_run, kzcn.cli; kzcn.cli.build_parser(); "
             f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
@@ -342,8 +342,8 @@ def test_no_chromium_is_a_clear_usage_error(tmp_path, monkeypatch):
 # --- deterministic charts ----------------------------------------------------------------------
 
 def test_charts_are_the_same_bytes_for_the_same_data_and_survive_empty_tables():
-    from kzcn.charts import all_charts
-    from kzcn.report_frames import read_table
+    from kzcn.report.charts import all_charts
+    from kzcn.report.frames import read_table
 
     package = open_package(ROOT)
     frames = {r.name: read_table(r).frame for r in package.resources}

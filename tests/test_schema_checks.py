@@ -16,10 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kzcn
-from kzcn.cast_arrow import cast_array, reader
-from kzcn.dtypes import cast_column
+from kzcn.package.cast_arrow import cast_array, reader
+from kzcn.package.dtypes import cast_column
 from mini_package import found, run, schema, write_package
-from kzcn.validate import validate
+from kzcn.validate.run import validate
 
 
 # ----------------------------------------------------------------------------- one finding per faulty cell
@@ -235,9 +235,9 @@ def test_a_schemaless_resource_gets_frictionless_inference(tmp_path):
     assert found(r) == [("type-error", 152, "id")]
     theirs = Resource(path="t.csv", basepath=str(tmp_path))
     theirs.infer()
-    from kzcn.infer import infer_schema
-    from kzcn.package import open_package
-    from kzcn.structure import Dialect, parse_csv
+    from kzcn.package.infer import infer_schema
+    from kzcn.package.descriptor import open_package
+    from kzcn.validate.structure import Dialect, parse_csv
 
     res = open_package(d).resource("t")
     parsed = parse_csv(res.path.read_bytes(), 0, Dialect(), 0, {})
@@ -247,8 +247,8 @@ def test_a_schemaless_resource_gets_frictionless_inference(tmp_path):
 # ----------------------------------------------------------------------------- frames for the rules
 
 def test_frames_for_rules_are_typed_like_load_and_indexed_by_line(repo_root):
-    from kzcn.package import open_package
-    from kzcn.validate import LazyFrames, check_table, typed_frame
+    from kzcn.package.descriptor import open_package
+    from kzcn.validate.run import LazyFrames, check_table, typed_frame
 
     package = open_package(repo_root)
     res = package.resource("trade_volumes")
@@ -273,9 +273,9 @@ def test_frames_leave_out_blank_and_ragged_rows_and_null_bad_cells(tmp_path, mon
         seen["frame"] = frames["t"]
         return []
 
-    import kzcn.rules
+    import kzcn.validate.rules
 
-    monkeypatch.setattr(kzcn.rules, "run_rules", fake_run_rules)
+    monkeypatch.setattr(kzcn.validate.rules, "run_rules", fake_run_rules)
     d = write_package(tmp_path, {"t": ("n,s\n1,a\n\nx,b\n4\n5,e\n", schema(("n", "integer"), ("s", "string")))})
     (tmp_path / "validation").mkdir()
     (tmp_path / "validation" / "rules.yaml").write_text("rules: []\n")
@@ -286,7 +286,7 @@ def test_frames_leave_out_blank_and_ragged_rows_and_null_bad_cells(tmp_path, mon
 
 
 def test_layer_3_is_skipped_and_recorded_when_the_rules_engine_is_not_importable(repo_root, monkeypatch):
-    monkeypatch.setitem(sys.modules, "kzcn.rules", None)
+    monkeypatch.setitem(sys.modules, "kzcn.validate.rules", None)
     r = validate(repo_root)
     status = r.stats["layers"]["rules"]["status"]
     assert status.startswith("skipped") and all(f.rule is None for f in r.findings)

@@ -7,7 +7,7 @@ from collections import defaultdict
 
 import pytest
 
-from kzcn.package import open_package
+from kzcn.package.descriptor import open_package
 
 PACKAGE = open_package()
 SHARED_KEYS = ("type", "format", "description", "title")

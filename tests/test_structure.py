@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kzcn import structure
+from kzcn.validate import structure
 from mini_package import found, run, schema
 
 ID_NAME = schema(("id", "integer"), ("name", "string"))
@@ -173,7 +173,7 @@ def test_declared_delimiter_and_tsv(tmp_path):
     r = run(tmp_path / "a", "id;name\n1;a\nx;b\n", ID_NAME, dialect={"delimiter": ";"})
     assert found(r) == [("type-error", 3, "id")]
     from mini_package import write_package
-    from kzcn.validate import validate
+    from kzcn.validate.run import validate
 
     folder = tmp_path / "b"
     write_package(folder, {"t": ("x", ID_NAME)})

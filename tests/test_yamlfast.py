@@ -1,10 +1,10 @@
-"""kzcn.yamlfast: libyaml's speed, the pure-Python parser's data and error messages."""
+"""kzcn.package.yamlfast: libyaml's speed, the pure-Python parser's data and error messages."""
 from __future__ import annotations
 
 import pytest
 import yaml
 
-from kzcn import yamlfast
+from kzcn.package import yamlfast
 
 
 def test_same_data_and_line_marks_as_the_pure_parser(repo_root):

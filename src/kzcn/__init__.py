@@ -11,35 +11,35 @@ __version__ = "0.1.0"
 
 def load(name, version=None, *, root=None):
     """Return one table as a typed pandas DataFrame (see kzcn.load_tables.load)."""
-    from .load_tables import load as _load
+    from .package.load import load as _load
 
     return _load(name, version=version, root=root)
 
 
 def load_package(version=None, *, root=None):
     """Return every table of the package as a dict of typed DataFrames."""
-    from .load_tables import load_package as _load_package
+    from .package.load import load_package as _load_package
 
     return _load_package(version=version, root=root)
 
 
 def tables(*, root=None):
     """List the table names of the package, in the order of datapackage.yaml."""
-    from .package import open_package
+    from .package.descriptor import open_package
 
     return open_package(root).table_names
 
 
 def schema(name, *, root=None):
     """Return the pandera DataFrameSchema compiled from a table's Table Schema."""
-    from .compile_pandera import pandera_schema
-    from .package import open_package
+    from .package.pandera_schema import pandera_schema
+    from .package.descriptor import open_package
 
     return pandera_schema(open_package(root).resource(name).schema)
 
 
 def validate(target=None, *, rules=None, strict=False):
     """Validate the repository (default) or any data package descriptor; returns a Report."""
-    from .validate import validate as _validate
+    from .validate.run import validate as _validate
 
     return _validate(target, rules=rules, strict=strict)

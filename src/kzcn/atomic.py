@@ -1,7 +1,19 @@
-"""Atomic writes: a reader (or a killed process) sees the old file or the new one, never half."""
+"""Atomic outputs: a reader (or a killed writer) sees the old file or folder or the new one, never half.
+
+A file is written to a temporary name beside it, flushed and renamed over the old one. A folder
+is written into a temporary folder beside the destination, then swapped in with
+renameat2(RENAME_EXCHANGE) where Linux offers it (one atomic step), otherwise with two renames
+whose in-between state is repaired by the next run (`recover`). Temporary folders left by a
+killed writer are removed once their process is gone.
+
+Every stage writes through here, so it imports nothing from the rest of kzcn.
+"""
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -27,3 +39,94 @@ def write_bytes_atomic(path, data: bytes) -> None:
 
 def write_text_atomic(path, text: str) -> None:
     write_bytes_atomic(path, text.encode("utf-8"))
+
+AT_FDCWD = -100
+RENAME_EXCHANGE = 2
+
+
+def _tmp_prefix(dest: Path) -> str:
+    return f".{dest.name}.tmp-"
+
+
+def _old_prefix(dest: Path) -> str:
+    return f".{dest.name}.old-"
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def recover(dest: Path) -> None:
+    """Undo what a writer killed mid-swap or mid-write left behind."""
+    parent = dest.parent
+    if not parent.is_dir():
+        return
+    olds = sorted(p for p in parent.glob(_old_prefix(dest) + "*") if p.is_dir())
+    if olds and not dest.exists():
+        os.rename(olds[-1], dest)  # killed between the two renames: put the previous one back
+        olds = olds[:-1]
+    for p in olds:
+        shutil.rmtree(p, ignore_errors=True)
+    for p in parent.glob(_tmp_prefix(dest) + "*"):
+        pid = p.name[len(_tmp_prefix(dest)):].split("-", 1)[0]
+        if pid.isdigit() and not pid_alive(int(pid)):
+            shutil.rmtree(p, ignore_errors=True)
+
+
+def make_temp_dir(dest: Path) -> Path:
+    """A fresh folder beside `dest` (same file system, so the final rename is atomic)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    recover(dest)
+    tmp = Path(tempfile.mkdtemp(prefix=f"{_tmp_prefix(dest)}{os.getpid()}-", dir=dest.parent))
+    os.chmod(tmp, 0o755)  # mkdtemp makes it private; the result is an ordinary folder
+    return tmp
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths; False when the system cannot (then the caller falls back)."""
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if fn(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.EPERM, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def swap_into_place(tmp: Path, dest: Path) -> None:
+    """Make `tmp` the new `dest`; the previous `dest` is deleted only after the swap."""
+    for path in tmp.rglob("*"):
+        if path.is_file():
+            with open(path, "rb") as fh:
+                os.fsync(fh.fileno())
+    if dest.exists():
+        if _exchange(tmp, dest):
+            _fsync_dir(dest.parent)
+            shutil.rmtree(tmp)
+            return
+        old = dest.parent / f"{_old_prefix(dest)}{os.getpid()}"
+        os.rename(dest, old)
+        os.rename(tmp, dest)
+        _fsync_dir(dest.parent)
+        shutil.rmtree(old)
+    else:
+        os.rename(tmp, dest)
+        _fsync_dir(dest.parent)

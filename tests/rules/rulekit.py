@@ -11,8 +11,8 @@ from pathlib import Path
 
 import yaml
 
-from kzcn.load_tables import read_raw, typed_frame
-from kzcn.package import open_package
+from kzcn.package.load import read_raw, typed_frame
+from kzcn.package.descriptor import open_package
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,7 +61,7 @@ class Built:
         self.rules_path = root / "validation" / "rules.yaml"
 
     def run(self):
-        from kzcn.rules import run_rules
+        from kzcn.validate.rules import run_rules
 
         return run_rules(self.package, self.frames, self.rules_path)
 

@@ -9,9 +9,9 @@ import yaml
 from rulekit import only, rule
 
 from kzcn.errors import TargetError
-from kzcn.rules import RESOLUTION_UNMATCHED, run_rules
-from kzcn.rules.config import RULE_KEYS, load_rules
-from kzcn.rules.registry import KINDS
+from kzcn.validate.rules import RESOLUTION_UNMATCHED, run_rules
+from kzcn.validate.rules.config import RULE_KEYS, load_rules
+from kzcn.validate.rules.registry import KINDS
 
 ROOT = Path(__file__).resolve().parents[2]
 T = "trade_volumes"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from kzcn.intervals import INF, Interval, domain, implied_interval, rounding_unit, stated_interval
+from kzcn.validate.rules.intervals import INF, Interval, domain, implied_interval, rounding_unit, stated_interval
 
 
 @pytest.mark.parametrize("value, unit", [(1.1, 0.1), (7.3, 0.1), (548, 1), (0.7369, 1e-4), (40, 10), (2, 1),

@@ -348,7 +348,7 @@ def test_codes_valid(make):
 
 
 def test_code_lookups_come_from_pycountry():
-    from kzcn.rules.references import code_problem
+    from kzcn.validate.rules.references import code_problem
 
     assert code_problem("currency", "USD") is None and code_problem("currency", "XYZ")
     assert code_problem("subdivision", "KZ-75", ("KZ",)) is None

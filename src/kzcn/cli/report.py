@@ -1,0 +1,39 @@
+"""`kzcn report [TARGET] [--output DIR] [--rules FILE] [--strict] [--exit-zero] [--screenshot]`.
+
+Writes the quality report (see kzcn.report). Exit 0 when the data is valid, 1 when it has errors
+(or warnings under --strict) — the report is written either way, that is its point — and 2
+when it cannot run; with --exit-zero (a pipeline stage that records) 0 unless it cannot run.
+great_expectations, matplotlib and jinja2 are imported only when it runs.
+"""
+from __future__ import annotations
+
+
+def add_arguments(p):
+    p.add_argument("target", nargs="?", default=None,
+                   help="package folder or descriptor (datapackage.json/.yaml); default: this dataset")
+    p.add_argument("--output", "-o", default="build",
+                   help="output folder (default: build): expectations/, gx/ and report/ go there")
+    p.add_argument("--rules", default=None,
+                   help="consistency rules file (default: validation/rules.yaml beside the descriptor, if any)")
+    p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    p.add_argument("--exit-zero", action="store_true",
+                   help="exit 0 even when the data has errors (a pipeline stage that records, not gates)")
+    p.add_argument("--screenshot", action="store_true",
+                   help="also draw the summary page to report/summary.png with headless Chromium")
+
+
+def run(args) -> int:
+    from ..report.stage import build_report
+
+    run = build_report(args.target, output=args.output, rules=args.rules, strict=args.strict,
+                       screenshot=args.screenshot)
+    s = run.summary
+    rules = s["rules"]
+    print(f"kzcn report: {s['errors']} errors, {s['warnings']} warnings; rules: {rules['passed']} passed, "
+          f"{rules['failed']} failed, {rules['warned']} warned, {rules['not_applicable']} not applicable; "
+          f"expectations met: {s['expectations']['successful']} of {s['expectations']['evaluated']}")
+    print(f"summary page: {run.index}")
+    print(f"Data Docs:    {run.docs_index}")
+    if run.screenshot:
+        print(f"screenshot:   {run.screenshot}")
+    return 0 if args.exit_zero else run.exit_code

@@ -1,0 +1,161 @@
+"""`kzcn build`: the Frictionless data package a stranger can open, with the same bytes every time.
+
+Stage shape: load inputs (descriptor, schemas, CSVs, validation report, the data's date),
+process (normalise every CSV, compile datapackage.json and the README data dictionary), save
+outputs (one folder swapped in whole). Nothing here reads the clock: `created` is
+SOURCE_DATE_EPOCH or the time of the last commit that changed the data, so the same commit
+gives the same bytes on any machine, and committing dvc.lock does not change the release.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path, PurePosixPath
+
+from . import csvnorm
+from . import gitread
+from ..atomic import make_temp_dir, swap_into_place
+from .datadict import TableEntry, render_readme
+from .detzip import slow_hook
+from ..errors import DataError, UsageError
+from ..package.descriptor import Package, open_package
+
+REPORT_PATH = "validation/report.json"
+LICENCE_FILE = "LICENSE-DATA.md"
+# Top-level order of datapackage.json; keys the source descriptor adds come after, in its order.
+DESCRIPTOR_ORDER = ("profile", "name", "title", "description", "version", "created", "homepage",
+                    "keywords", "licenses", "contributors", "sources")
+
+
+def default_out(package: Package) -> Path:
+    return package.root / "build" / "datapackage"
+
+
+def created_time(root: Path) -> str:
+    """SOURCE_DATE_EPOCH if set, else when the data last changed in git; never the clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            seconds = int(epoch)
+        except ValueError:
+            raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds") from None
+    else:
+        seconds = gitread.last_change_time(root)
+        if seconds is None:
+            raise UsageError(f"{root}: cannot date the data: not a git repository with commits touching "
+                             f"{', '.join(gitread.DATA_INPUTS)}; set SOURCE_DATE_EPOCH (seconds since 1970)")
+    return datetime.fromtimestamp(seconds, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _safe_relpath(relpath: str, where: str) -> str:
+    p = PurePosixPath(relpath)
+    if p.is_absolute() or ".." in p.parts or relpath.startswith(("~", "$")) or "://" in relpath:
+        raise DataError(f"{where}: resource path {relpath!r} must be relative and inside the package")
+    return p.as_posix()
+
+
+@dataclass(frozen=True)
+class BuildInputs:
+    package: Package
+    csv_bytes: dict[str, bytes]  # resource name -> file bytes as found
+    report: dict
+    created: str
+    licence: bytes | None
+
+
+def load_inputs(target=None, validation_report: Path | None = None) -> BuildInputs:
+    from .metrics import read_report, run_validator
+
+    package = open_package(target)
+    if not package.version:
+        raise UsageError(f"{package.descriptor_path}: no `version`; the release is named after it")
+    csv_bytes = {}
+    for r in package.resources:
+        try:
+            csv_bytes[r.name] = r.path.read_bytes()
+        except FileNotFoundError:
+            raise DataError(f"{r.relpath}: file not found (table {r.name})") from None
+    report = read_report(validation_report) if validation_report else run_validator(package.descriptor_path)
+    licence_path = package.root / LICENCE_FILE
+    return BuildInputs(package=package, csv_bytes=csv_bytes, report=report,
+                       created=created_time(package.root),
+                       licence=licence_path.read_bytes() if licence_path.is_file() else None)
+
+
+def _json_bytes(data) -> bytes:
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def process(inputs: BuildInputs) -> dict[str, bytes]:
+    """Every file of the package as {relative path: bytes}."""
+    package = inputs.package
+    files: dict[str, bytes] = {}
+    resources, entries = [], []
+    for r in package.resources:
+        rel = _safe_relpath(r.relpath, str(package.descriptor_path))
+        data, nrows = csvnorm.normalise(inputs.csv_bytes[r.name], r.schema, r.relpath)
+        digest = hashlib.sha256(data).hexdigest()
+        files[rel] = data
+        extra = {k: v for k, v in r.descriptor.items() if k not in ("name", "path", "schema")}
+        resource = {"name": r.name, "profile": "tabular-data-resource", "path": rel}
+        for key in ("title", "description"):
+            if key in r.schema and key not in extra:
+                resource[key] = r.schema[key]
+        resource.update(extra)
+        resource.update({"format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+                         "bytes": len(data), "hash": f"sha256:{digest}", "schema": r.schema})
+        resources.append(resource)
+        entries.append(TableEntry(name=r.name, path=rel, schema=r.schema, rows=nrows, bytes=len(data), sha256=digest))
+
+    src = dict(package.descriptor)
+    src.pop("resources", None)
+    src.pop("$schema", None)
+    src["profile"] = "tabular-data-package"
+    src["created"] = inputs.created
+    descriptor = {k: src[k] for k in DESCRIPTOR_ORDER if k in src}
+    descriptor.update({k: v for k, v in src.items() if k not in descriptor})
+    descriptor["resources"] = resources
+
+    files["datapackage.json"] = _json_bytes(descriptor)
+    files[REPORT_PATH] = _json_bytes(inputs.report)
+    files["README.md"] = render_readme(descriptor, entries, inputs.report, REPORT_PATH).encode("utf-8")
+    if inputs.licence is not None:
+        files[LICENCE_FILE] = inputs.licence
+    return files
+
+
+def save_outputs(files: dict[str, bytes], out: Path) -> None:
+    """Write into a temporary folder beside `out`, then swap it in whole."""
+    tmp = make_temp_dir(out)
+    for rel in sorted(files):
+        path = tmp / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(files[rel])
+        os.chmod(path, 0o644)
+        slow_hook()
+    swap_into_place(tmp, out)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out: Path
+    version: str
+    created: str
+    tables: int
+    rows: int
+    report: dict
+
+
+def build(target=None, out: Path | None = None, validation_report: Path | None = None) -> BuildResult:
+    """The one entry point: build the package for `target` (default: this repository)."""
+    inputs = load_inputs(target, validation_report)
+    files = process(inputs)
+    out = Path(out) if out else default_out(inputs.package)
+    save_outputs(files, out)
+    descriptor = json.loads(files["datapackage.json"])
+    rows = sum(len(csvnorm.parse_csv(files[r["path"]], r["path"]).rows) for r in descriptor["resources"])
+    return BuildResult(out=out, version=inputs.package.version, created=inputs.created,
+                       tables=len(descriptor["resources"]), rows=rows, report=inputs.report)

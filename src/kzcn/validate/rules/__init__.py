@@ -1,0 +1,102 @@
+"""Layer 3 of `kzcn validate`: cross-table consistency rules, written as data in a rules file.
+
+    run_rules(package, frames, rules_path) -> list[Finding]
+
+Each rule in the file names a kind (a small function in this package, see registry.KINDS), its
+parameters, a severity and a one-line rationale. Findings point at the row that is wrong (file,
+line, field) with the values involved. A rule fails with its own severity only when the
+intervals the qualifiers imply cannot be reconciled; when only the stated point values clash it
+warns. Known findings resolved in the curated resolutions file are dropped; a resolution that
+matches nothing is itself a warning, so the file cannot rot.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ...errors import TargetError
+from ..findings import ERROR, WARNING, Finding
+
+__all__ = ["run_rules", "NOT_APPLICABLE", "RULE_ERROR", "RESOLUTION_UNMATCHED"]
+
+NOT_APPLICABLE = "rule-not-applicable"
+RULE_ERROR = "rule-error"
+RESOLUTION_UNMATCHED = "resolution-unmatched"
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def run_rules(package, frames, rules_path) -> list[Finding]:
+    """Run every rule of rules_path over the typed frames (index = CSV line) of package."""
+    if rules_path is None:
+        return []
+    from .config import load_rules
+    from .context import NotApplicable, ParamError, RuleContext
+    from .registry import KINDS
+
+    ruleset = load_rules(Path(rules_path))
+    frames = {name: _plain(frame) for name, frame in frames.items()}
+    found: list[tuple[Finding, frozenset]] = []
+    for rule in ruleset.rules:
+        ctx = RuleContext(package, frames, rule)
+        try:
+            results = KINDS[rule.kind].function(frames, rule.params, ctx) or []
+        except NotApplicable as exc:
+            found.append((Finding(code=NOT_APPLICABLE, severity=WARNING, rule=rule.id,
+                                  message=f"rule {rule.id} ({rule.kind}) skipped: {exc}"), frozenset()))
+            continue
+        except ParamError as exc:
+            raise TargetError(f"{rule.where()}: rule {rule.id!r} ({rule.kind}): {exc}") from None
+        except TargetError:
+            raise
+        except Exception as exc:  # a fault in a rule must not hide the other layers' findings
+            found.append((Finding(code=RULE_ERROR, severity=ERROR, rule=rule.id,
+                                  message=f"rule {rule.id} ({rule.kind}) could not run: {type(exc).__name__}: {exc}"),
+                          frozenset()))
+            continue
+        for f in results:
+            found.append((f, ctx.rows_of.get(f, frozenset())))
+
+    kept: list[Finding] = []
+    used: set[int] = set()
+    for f, rows in found:
+        hit = _resolved_by(ruleset.resolutions, f, rows)
+        if hit is None:
+            kept.append(f)
+        else:
+            used.add(hit)
+    for i, res in enumerate(ruleset.resolutions):
+        if i not in used:
+            kept.append(Finding(
+                code=RESOLUTION_UNMATCHED, severity=WARNING, rule=res.rule,
+                path=_relative(res.path, package.root), line=res.line,
+                message=(f"resolution for rule {res.rule} on {res.table} rows {', '.join(res.rows)} matches no finding: "
+                         f"the conflict is gone or the rows were renamed; update or remove it")))
+    return sorted(kept, key=Finding.sort_key)
+
+
+def _plain(frame):
+    """The frame as rules read it (see context.RuleTable): cell access by pandas' .at made a few
+    hundred rows take seconds."""
+    from .context import RuleTable
+
+    if frame is None:
+        return None
+    return RuleTable(frame)
+
+
+def _resolved_by(resolutions, finding: Finding, rows: frozenset) -> int | None:
+    """Index of the resolution covering this finding: same rule, its rows all named there."""
+    if not rows or finding.code in (NOT_APPLICABLE, RULE_ERROR):
+        return None
+    for i, res in enumerate(resolutions):
+        if res.rule != finding.rule:
+            continue
+        named = {(res.table, r) for r in res.rows}
+        if rows <= named:
+            return i
+    return None

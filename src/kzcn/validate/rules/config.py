@@ -1,0 +1,215 @@
+"""Read validation/rules.yaml and validation/resolutions.yaml into checked, line-numbered records.
+
+The rules are data a curator edits by hand, so a slip there (an unknown kind, a misspelt
+parameter, a severity of "fatal") must be named with file and line before anything runs —
+a rule that silently checks nothing is worse than no rule.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ...errors import TargetError
+
+RULE_KEYS = ("id", "kind", "params", "severity", "rationale")
+SEVERITIES = ("error", "warning")
+ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+DECISIONS = ("prefer", "both_stand", "accept")
+RESOLUTION_KEYS = ("rule", "table", "rows", "decision", "prefer", "reason", "source")
+RESOLUTION_REQUIRED = ("rule", "table", "rows", "decision", "reason", "source")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One consistency rule as written in the rules file."""
+
+    id: str
+    kind: str
+    params: dict
+    severity: str
+    rationale: str
+    path: Path
+    line: int
+
+    def where(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """A curated decision about a known finding: which row is preferred, or that both stand."""
+
+    rule: str
+    table: str
+    rows: tuple[str, ...]
+    decision: str
+    prefer: str | None
+    reason: str
+    source: str
+    path: Path
+    line: int
+
+
+@dataclass
+class RuleSet:
+    rules: list[Rule]
+    resolutions: list[Resolution] = field(default_factory=list)
+    resolutions_path: Path | None = None
+
+
+def _parse(path: Path):
+    """YAML text -> (data, node) so that every list item can be given its line."""
+    import yaml
+
+    from ...package.descriptor import read_text, yaml_error
+    from ...package.yamlfast import compose, safe_load
+
+    text = read_text(path, "rules file")
+    try:
+        node = compose(text)
+        data = safe_load(text)
+    except yaml.YAMLError as exc:
+        raise yaml_error(path, exc) from None
+    return data, node
+
+
+def _item_lines(node, key: str) -> list[int]:
+    """Line (1-based) of each item of the top-level list under `key`."""
+    if node is None or not hasattr(node, "value") or not isinstance(node.value, list):
+        return []
+    for k, v in node.value:
+        if getattr(k, "value", None) == key and isinstance(getattr(v, "value", None), list):
+            return [item.start_mark.line + 1 for item in v.value]
+    return []
+
+
+def _top_mapping(path: Path, data, allowed: tuple[str, ...], required: str) -> dict:
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise TargetError(f"{path}:1: expected a mapping with a '{required}' list at the top, found {type(data).__name__}")
+    unknown = sorted(set(map(str, data)) - set(allowed))
+    if unknown:
+        raise TargetError(f"{path}:1: unknown top-level key(s) {', '.join(unknown)}; allowed: {', '.join(allowed)}")
+    items = data.get(required, [])
+    if items is None:
+        items = []
+    if not isinstance(items, list):
+        raise TargetError(f"{path}:1: '{required}' must be a list, found {type(items).__name__}")
+    return data
+
+
+def load_rules(path: Path | str) -> RuleSet:
+    """Read and check a rules file; raise TargetError naming file and line at the first fault."""
+    from .registry import KINDS
+
+    path = Path(path)
+    data, node = _parse(path)
+    data = _top_mapping(path, data, ("rules", "resolutions"), "rules")
+    lines = _item_lines(node, "rules")
+    rules: list[Rule] = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(data.get("rules") or []):
+        line = lines[i] if i < len(lines) else 1
+        where = f"{path}:{line}"
+        if not isinstance(item, dict):
+            raise TargetError(f"{where}: a rule must be a mapping with {', '.join(RULE_KEYS)}")
+        missing = [k for k in RULE_KEYS if k not in item]
+        if missing:
+            raise TargetError(f"{where}: rule {item.get('id', '#' + str(i + 1))!r} lacks {', '.join(missing)}")
+        extra = sorted(set(map(str, item)) - set(RULE_KEYS))
+        if extra:
+            raise TargetError(f"{where}: rule {item['id']!r} has unknown key(s) {', '.join(extra)}; "
+                              f"allowed: {', '.join(RULE_KEYS)}")
+        rid = item["id"]
+        if not isinstance(rid, str) or not ID_PATTERN.match(rid):
+            raise TargetError(f"{where}: rule id {rid!r} must be lower-case words joined by hyphens")
+        if rid in seen:
+            raise TargetError(f"{where}: rule id {rid!r} is used twice (first at line {seen[rid]})")
+        seen[rid] = line
+        kind = item["kind"]
+        if kind not in KINDS:
+            raise TargetError(f"{where}: rule {rid!r} has unknown kind {kind!r}; known kinds: {', '.join(sorted(KINDS))}")
+        severity = item["severity"]
+        if severity not in SEVERITIES:
+            raise TargetError(f"{where}: rule {rid!r} severity must be error or warning, found {severity!r}")
+        rationale = item["rationale"]
+        if not isinstance(rationale, str) or not rationale.strip() or "\n" in rationale.strip():
+            raise TargetError(f"{where}: rule {rid!r} needs a one-line rationale")
+        params = item["params"]
+        if params is None:
+            params = {}
+        if not isinstance(params, dict):
+            raise TargetError(f"{where}: rule {rid!r} params must be a mapping, found {type(params).__name__}")
+        spec = KINDS[kind]
+        missing = [k for k in spec.required if k not in params]
+        if missing:
+            raise TargetError(f"{where}: rule {rid!r} ({kind}) lacks parameter(s) {', '.join(missing)}")
+        extra = sorted(set(map(str, params)) - set(spec.required) - set(spec.optional))
+        if extra:
+            allowed = ", ".join(list(spec.required) + list(spec.optional))
+            raise TargetError(f"{where}: rule {rid!r} ({kind}) has unknown parameter(s) {', '.join(extra)}; "
+                              f"allowed: {allowed}")
+        rules.append(Rule(rid, kind, params, severity, rationale.strip(), path, line))
+
+    ruleset = RuleSet(rules)
+    ref = data.get("resolutions")
+    if ref is not None:
+        if not isinstance(ref, str) or not ref.strip():
+            raise TargetError(f"{path}:1: 'resolutions' must be the path of the resolutions file")
+        rpath = (path.parent / ref).resolve() if not Path(ref).is_absolute() else Path(ref)
+        ruleset.resolutions = load_resolutions(rpath, {r.id for r in rules})
+        ruleset.resolutions_path = rpath
+    return ruleset
+
+
+def load_resolutions(path: Path | str, rule_ids: set[str] | None = None) -> list[Resolution]:
+    """Read and check the curated resolutions of known conflicts."""
+    path = Path(path)
+    data, node = _parse(path)
+    data = _top_mapping(path, data, ("resolutions",), "resolutions")
+    lines = _item_lines(node, "resolutions")
+    out: list[Resolution] = []
+    for i, item in enumerate(data.get("resolutions") or []):
+        line = lines[i] if i < len(lines) else 1
+        where = f"{path}:{line}"
+        if not isinstance(item, dict):
+            raise TargetError(f"{where}: a resolution must be a mapping with {', '.join(RESOLUTION_REQUIRED)}")
+        missing = [k for k in RESOLUTION_REQUIRED if k not in item or item[k] in (None, "", [])]
+        if missing:
+            raise TargetError(f"{where}: resolution lacks {', '.join(missing)}")
+        extra = sorted(set(map(str, item)) - set(RESOLUTION_KEYS))
+        if extra:
+            raise TargetError(f"{where}: resolution has unknown key(s) {', '.join(extra)}; allowed: {', '.join(RESOLUTION_KEYS)}")
+        if rule_ids is not None and item["rule"] not in rule_ids:
+            raise TargetError(f"{where}: resolution names rule {item['rule']!r}, which the rules file does not define")
+        rows = item["rows"]
+        if isinstance(rows, str):
+            rows = [rows]
+        if not isinstance(rows, list) or not all(isinstance(r, str) and r for r in rows):
+            raise TargetError(f"{where}: rows must be a list of row identifiers (primary-key values)")
+        decision = item["decision"]
+        if decision not in DECISIONS:
+            raise TargetError(f"{where}: decision must be one of {', '.join(DECISIONS)}, found {decision!r}")
+        prefer = item.get("prefer")
+        if decision == "prefer":
+            if prefer not in rows:
+                raise TargetError(f"{where}: decision prefer needs 'prefer: <row>' naming one of the rows {rows}")
+        elif prefer is not None:
+            raise TargetError(f"{where}: 'prefer' is only meaningful with decision: prefer")
+        for key in ("reason", "source", "table", "rule"):
+            if not isinstance(item[key], str):
+                raise TargetError(f"{where}: {key} must be text")
+        out.append(Resolution(item["rule"], item["table"], tuple(rows), decision, prefer,
+                              item["reason"].strip(), item["source"].strip(), path, line))
+    return out
+
+
+def markdown_table(path: Path | str) -> str:
+    """The README's table of consistency rules, generated from the rules file so the two agree."""
+    ruleset = load_rules(path)
+    lines = ["| rule (finding code) | kind | severity | why |", "|---|---|---|---|"]
+    for r in ruleset.rules:
+        lines.append(f"| `{r.id}` | {r.kind} | {r.severity} | {r.rationale.replace('|', '/')} |")
+    return "\n".join(lines) + "\n"

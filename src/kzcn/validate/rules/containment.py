@@ -1,0 +1,177 @@
+"""Parts and wholes: a part cannot exceed its whole, and parts that make a whole add up to it.
+
+"25 projects worth $7.3 billion launched" sits inside "52 projects worth more than $21
+billion"; Shandong's turnover sits inside Kazakhstan–China turnover of the same period and
+basis; exports + imports make turnover. Each check is over intervals: it fails hard only when
+no values allowed by the qualifiers satisfy it, and warns when only the stated points clash.
+"""
+from __future__ import annotations
+
+from .intervals import Interval, fmt
+from .context import (ParamError, Quantity, as_list, combos, lines_of, listing, match_lines, select, text)
+
+DEFAULT_MEASURE = {"value": "value", "qualifier": "qualifier", "scale": "scale", "unit": "unit"}
+MAX_COMBOS = 256
+
+
+def _measures(params) -> list[dict]:
+    ms = params.get("measures") or [DEFAULT_MEASURE]
+    out = []
+    for m in as_list(ms):
+        if not isinstance(m, dict) or "value" not in m:
+            raise ParamError("each measure needs at least 'value' (and qualifier, scale, unit fields)")
+        out.append({k: m.get(k) for k in ("value", "qualifier", "scale", "unit")})
+    return out
+
+
+def _fields(params, measures) -> list[str]:
+    fs = list(as_list(params.get("match")))
+    link = params.get("link") or {}
+    fs += [link.get("field"), link.get("key")]
+    for m in measures:
+        fs += [m["value"], m.get("qualifier"), m.get("scale"), m.get("unit")]
+    return [f for f in fs if f]
+
+
+def _pairs(ctx, frame, params, part_lines, whole_lines) -> dict[int, list[int]]:
+    match = as_list(params.get("match"))
+    link = params.get("link")
+    if not match and not link:
+        raise ParamError("say how a part finds its whole: 'link' (field -> key) and/or 'match' (fields)")
+    if link:
+        if not isinstance(link, dict) or "field" not in link or "key" not in link:
+            raise ParamError("link needs 'field' (in the part) and 'key' (in the whole)")
+        by_key: dict[str, list[int]] = {}
+        for wl in whole_lines:
+            k = text(frame.at[wl, link["key"]])
+            if k is not None:
+                by_key.setdefault(k, []).append(wl)
+        pairs = {}
+        for pl in part_lines:
+            ref = text(frame.at[pl, link["field"]])
+            ws = by_key.get(ref, []) if ref is not None else []
+            ws = [w for w in ws if w != pl]
+            if ws:
+                pairs[pl] = ws
+        if match:
+            allowed = match_lines(frame, list(pairs), whole_lines, match, params.get("wildcards"))
+            pairs = {pl: [w for w in ws if w in allowed.get(pl, [])] for pl, ws in pairs.items()}
+            pairs = {pl: ws for pl, ws in pairs.items() if ws}
+        return pairs
+    return match_lines(frame, part_lines, whole_lines, match, params.get("wildcards"))
+
+
+def _same_unit(a: Quantity, b: Quantity) -> bool:
+    return a.unit == b.unit
+
+
+def part_within_whole(frames, params, ctx):
+    """Every part (selected rows) lies within each whole it is matched or linked to."""
+    findings = []
+    measures = _measures(params)
+    for table in ctx.tables(params):
+        frame = ctx.table(table, _fields(params, measures))
+        if frame is None:
+            continue
+        part_lines = lines_of(select(frame, params.get("part")))
+        whole_lines = lines_of(select(frame, params.get("whole")))
+        pairs = _pairs(ctx, frame, params, part_lines, whole_lines)
+        for m in measures:
+            lines = sorted(set(pairs) | {w for ws in pairs.values() for w in ws})
+            qs = ctx.quantities(table, frame, lines, value=m["value"], qualifier=m.get("qualifier"),
+                                scale=m.get("scale"), unit=m.get("unit"))
+            for pl, wls in pairs.items():
+                part = qs.get(pl)
+                wholes = [qs[w] for w in wls if w in qs and part is not None and _same_unit(part, qs[w])]
+                if part is None or not wholes:
+                    continue
+                rows = [ctx.row_id(table, pl)] + [ctx.row_id(table, w.line) for w in wholes]
+                fits = [w for w in wholes if part.interval.possibly_at_most(w.interval)]
+                whole_txt = listing(wholes, lambda w: f"{ctx.label(table, w.line)} {w.describe()}")
+                if not fits:
+                    findings.append(ctx.finding(
+                        table, pl, m["value"],
+                        f"{m['value']} {part.describe()} cannot lie within its whole {whole_txt}: "
+                        f"even the smallest value the part allows exceeds the largest the whole allows",
+                        rows=rows))
+                elif not any(part.point <= w.point for w in fits):
+                    findings.append(ctx.warning(
+                        table, pl, m["value"],
+                        f"{m['value']} {fmt(part.point)} exceeds its whole's stated {fmt(max(w.point for w in fits))} "
+                        f"({whole_txt}); the qualifiers still allow both ({part.describe()})",
+                        rows=rows))
+    return findings
+
+
+def parts_add_up(frames, params, ctx):
+    """A whole (turnover) equals the signed sum of its parts (exports, imports) within tolerance."""
+    findings = []
+    parts_spec = params.get("parts")
+    if not isinstance(parts_spec, list) or len(parts_spec) < 2:
+        raise ParamError("parts must list at least two selectors, e.g. [{where: {flow: export}}, {where: {flow: import}}]")
+    tol = float(params.get("point_tolerance", 0.02))
+    m = {**DEFAULT_MEASURE, **(params.get("measure") or {})}
+    match = as_list(params.get("match"))
+    if not match:
+        raise ParamError("match must list the fields a part shares with its whole (basis, scope, period, ...)")
+    for table in ctx.tables(params):
+        frame = ctx.table(table, [*match, m["value"], m["qualifier"], m["scale"], m["unit"]])
+        if frame is None:
+            continue
+        whole_lines = lines_of(select(frame, params.get("whole")))
+        per_part = []
+        for spec in parts_spec:
+            if not isinstance(spec, dict):
+                raise ParamError("each part is a mapping with 'where' and optional 'sign' (1 or -1)")
+            sign = spec.get("sign", 1)
+            if sign not in (1, -1):
+                raise ParamError(f"a part's sign must be 1 or -1, found {sign!r}")
+            plines = lines_of(select(frame, spec.get("where")))
+            per_part.append((sign, match_lines(frame, whole_lines, plines, match, params.get("wildcards"))))
+        everything = set(whole_lines) | {ln for _, mp in per_part for ls in mp.values() for ln in ls}
+        qs = ctx.quantities(table, frame, sorted(everything), value=m["value"], qualifier=m["qualifier"],
+                            scale=m["scale"], unit=m["unit"])
+        for wl in whole_lines:
+            whole = qs.get(wl)
+            if whole is None:
+                continue
+            options = []
+            for sign, mp in per_part:
+                opts = [qs[ln] for ln in mp.get(wl, []) if ln in qs and qs[ln].unit == whole.unit]
+                options.append([(sign, q) for q in opts])
+            if not all(options):
+                continue
+            sums = []
+            for i, combo in enumerate(combos(*options)):
+                if i >= MAX_COMBOS:
+                    break
+                total = Interval.point(0.0)
+                point = 0.0
+                for sign, q in combo:
+                    total = total + q.interval if sign == 1 else total - q.interval
+                    point += sign * q.point
+                sums.append((combo, total, point))
+            rows = [ctx.row_id(table, wl)] + sorted({ctx.row_id(table, q.line) for opt in options for _, q in opt})
+
+            def said(combo):
+                return " ".join(f"{'+' if s == 1 else '-'} {ctx.label(table, q.line)} {q.describe()}"
+                                for s, q in combo).lstrip("+ ")
+
+            ok = [s for s in sums if s[1].intersects(whole.interval)]
+            if not ok:
+                combo, total, point = sums[0]
+                findings.append(ctx.finding(
+                    table, wl, m["value"],
+                    f"{m['value']} {whole.describe()} cannot equal the sum of its parts {said(combo)} "
+                    f"= {total.show(whole.factor)}{'' if whole.scale == 'one' else ' ' + whole.scale}",
+                    rows=rows))
+                continue
+            near = [s for s in ok if whole.interval.contains(s[2]) or abs(s[2] - whole.point) <= tol * abs(whole.point)]
+            if not near:
+                combo, total, point = min(ok, key=lambda s: abs(s[2] - whole.point))
+                findings.append(ctx.warning(
+                    table, wl, m["value"],
+                    f"{m['value']} stated {fmt(whole.point / whole.factor)} but its parts {said(combo)} add up to "
+                    f"{fmt(point / whole.factor)} (off by more than {fmt(tol * 100)}%); the qualifiers still allow both",
+                    rows=rows))
+    return findings
