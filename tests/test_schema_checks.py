@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kzcn
-from kzcn.package.cast_arrow import cast_array, reader
+from kzcn.package.cast import cast_array, reader
 from kzcn.package.dtypes import cast_column
 from mini_package import found, run, schema, write_package
 from kzcn.validate.run import validate
@@ -248,7 +248,8 @@ def test_a_schemaless_resource_gets_frictionless_inference(tmp_path):
 
 def test_frames_for_rules_are_typed_like_load_and_indexed_by_line(repo_root):
     from kzcn.package.descriptor import open_package
-    from kzcn.validate.run import LazyFrames, check_table, typed_frame
+    from kzcn.validate.frames import LazyFrames, typed_frame
+    from kzcn.validate.table import check_table
 
     package = open_package(repo_root)
     res = package.resource("trade_volumes")

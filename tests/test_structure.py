@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kzcn.validate import structure
+from kzcn.validate.structure.exact import _parse_exact
 from mini_package import found, run, schema
 
 ID_NAME = schema(("id", "integer"), ("name", "string"))
@@ -191,7 +192,7 @@ def test_declared_delimiter_and_tsv(tmp_path):
 def _fast_and_exact(data: bytes, width: int = 3, empty_is_null: bool = False):
     d = structure.Dialect(empty_is_null=empty_is_null)
     fast = structure.parse_csv(data, 0, d, width, {})
-    exact = structure._parse_exact(data.decode("utf-8"), d, width, {})
+    exact = _parse_exact(data.decode("utf-8"), d, width, {})
     return fast, exact
 
 

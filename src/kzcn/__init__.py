@@ -10,7 +10,7 @@ __version__ = "0.1.0"
 
 
 def load(name, version=None, *, root=None):
-    """Return one table as a typed pandas DataFrame (see kzcn.load_tables.load)."""
+    """Return one table as a typed pandas DataFrame (see kzcn.package.load.load)."""
     from .package.load import load as _load
 
     return _load(name, version=version, root=root)

@@ -47,7 +47,7 @@ class CastFailure:
 
 
 def arrow_to_pandas(values, field: dict):
-    """A typed Arrow column (kzcn.cast_arrow) as the pandas array of the field's dtype."""
+    """A typed Arrow column (kzcn.package.cast) as the pandas array of the field's dtype."""
     import pyarrow as pa
 
     dtype = pandas_dtype(field)
@@ -80,12 +80,12 @@ def arrow_to_pandas(values, field: dict):
 def cast_column(raw: pd.Series, field: dict, missing_values=("",)) -> tuple[pd.Series, list[CastFailure]]:
     """Cast a column of raw strings to the field's dtype; return it and the cells that failed.
 
-    The judgement of each cell is kzcn.cast_arrow's, the one `kzcn validate` uses: a cell the
+    The judgement of each cell is kzcn.package.cast's, the one `kzcn validate` uses: a cell the
     validator accepts is a cell this reads, and the other way round.
     """
     import pyarrow as pa
 
-    from .cast_arrow import cast_array
+    from .cast import cast_array
 
     arr = pa.array(raw.astype(object).where(raw.notna(), None).tolist(), type=pa.string())
     cast = cast_array(arr, field, missing_values)

@@ -5,11 +5,11 @@ from a sample (the first 100 rows, header included) and validates against it, so
 it reports on row 120 of a schema-less file depends on that inference. To agree with it we
 replay its algorithm: the same candidate types in the same order, the same 0.9 confidence, the
 same early decision row by row, the same names for blank (`field3`) and repeated (`name2`)
-labels. Cells are judged with kzcn.cast_arrow's exact readers, which follow frictionless's.
+labels. Cells are judged with kzcn.package.cast's exact readers, which follow frictionless's.
 """
 from __future__ import annotations
 
-from .cast_arrow import as_array, reader
+from .cast import as_array, reader
 
 CANDIDATES = ["yearmonth", "geopoint", "duration", "geojson", "object", "array", "datetime", "time", "date",
               "integer", "number", "boolean", "year", "string"]

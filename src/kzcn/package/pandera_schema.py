@@ -2,7 +2,7 @@
 
 pandera's own `from_frictionless_schema` reads dates as strings, integers as non-nullable and
 drops formats and foreign keys, so we compile the parts we rely on ourselves: dtype (from
-kzcn.dtypes, the same mapping `load` uses), nullability from `required`, `unique`, enum,
+kzcn.package.dtypes, the same mapping `load` uses), nullability from `required`, `unique`, enum,
 minimum/maximum, length and pattern. Foreign keys are cross-table and live in the validator.
 """
 from __future__ import annotations

@@ -5,7 +5,7 @@ datapackage.json; the quality report if `kzcn report` made one; the previous rel
 process (a deterministic zip, its sha256, the notes), save outputs (temporary files, then
 os.replace). Data with validation errors is refused: a release is a promise that it passed.
 
-Same inputs, same bytes: the zip holds no time, owner or machine detail (see kzcn.detzip),
+Same inputs, same bytes: the zip holds no time, owner or machine detail (see kzcn.release.detzip),
 and the notes hold no clock either. Files in the zip sit under one folder,
 kzcn-data-<version>/, so unzipping never scatters files into the current folder.
 """

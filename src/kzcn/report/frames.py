@@ -3,7 +3,7 @@
 `kzcn.load` stops at the first bad cell, which is right for a researcher and wrong for a report
 whose job is to show what is broken. Here a CSV is read with the csv module (so each row keeps
 the line an editor shows, even after a quoted cell that spans lines), then each column the
-schema knows is cast cell by cell with kzcn.dtypes: a cell that is not of its type becomes
+schema knows is cast cell by cell with kzcn.package.dtypes: a cell that is not of its type becomes
 missing (the validator reports it), enum columns stay plain text so that a value outside the
 set reaches the expectation that should catch it. The index is the line number.
 """

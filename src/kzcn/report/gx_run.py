@@ -4,7 +4,7 @@ The context lives under <output>/gx and is wiped on every run, so results never 
 `uncommitted/`; the run id is fixed (name from the data version, time from SOURCE_DATE_EPOCH or
 1980-01-01) and stands in for GE's batch load time, so the result pages keep their paths and
 their bytes from build to build and our summary page can link to them. Progress bars are switched off in the context (GE ignores TQDM_DISABLE). The
-Data Docs site is written straight into the report folder with our offline views (kzcn.gx_docs).
+Data Docs site is written straight into the report folder with our offline views (kzcn.report.gx_docs).
 
 great_expectations is imported inside the functions: only `kzcn report` pays for it.
 """
@@ -142,7 +142,7 @@ def run_expectations(specs: dict[str, dict], frames: dict, project_root: Path, d
                      run_name: str) -> dict[str, SuiteOutcome]:
     """Validate each table's frame (None: not readable) with its suite; build the Data Docs site.
 
-    `specs` are kzcn.expectations.compile_suite dicts; returns table -> SuiteOutcome.
+    `specs` are kzcn.report.expectations.compile_suite dicts; returns table -> SuiteOutcome.
     """
     import great_expectations as gx
     from great_expectations.core.run_identifier import RunIdentifier

@@ -2,7 +2,7 @@
 
 Inputs: a data package (default: this dataset) and its consistency rules. Process: the
 validator's findings (kzcn.validate), the Great Expectations suites compiled from the Table
-Schemas run through a file-backed context (kzcn.gx_run), the dataset at a glance, the charts.
+Schemas run through a file-backed context (kzcn.report.gx_run), the dataset at a glance, the charts.
 Outputs, under one output folder (default build/):
 
     expectations/<table>.json   the suites, as great_expectations serialises them (released)
@@ -93,7 +93,7 @@ def default_rules_path(package: Package) -> Path | None:
 
 
 def read_rules(rules_path: Path | None) -> list:
-    """The rules as the validator reads them (kzcn.rules.config): one reader for the file."""
+    """The rules as the validator reads them (kzcn.validate.rules.config): one reader for the file."""
     if rules_path is None:
         return []
     from ..validate.rules.config import load_rules

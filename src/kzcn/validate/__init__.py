@@ -1,11 +1,13 @@
 """`kzcn validate`: three layers over a data package, every finding in one report.
 
-What lives here: the orchestrator that runs the layers in order (run), layer 1 on each file's
-bytes (structure), layer 2 on the header, cells and keys against the Table Schema
-(schema_checks), layer 3, the cross-table consistency rules written as data (rules/), the
-finding and report types (findings), the catalogue of finding codes (catalogue), the text,
-JSON and GitHub renderings (formats), and the README tables generated from the catalogue and
-the rules (readme_sections).
+What lives here, in the order a run goes through it: the orchestrator that only puts the
+layers in order (run); layers 1 and 2 on one table (table); layer 1 on each file's bytes,
+from the file checks (hash, bytes, encoding, format) through the byte scan to the two parse
+paths (structure/); layer 2 on the header, cells, keys and foreign keys against the Table
+Schema (schema/); the typed frames handed to layer 3 (frames); layer 3, the cross-table
+consistency rules written as data (rules/); the finding and report types (findings), the
+catalogue of finding codes (catalogue), the text, JSON and GitHub renderings (formats), and
+the README tables generated from the catalogue and the rules (readme_sections).
 
 May import: kzcn.package, kzcn.errors, kzcn.atomic. Never release, report or cli, and never
 great_expectations, dvc or matplotlib (a test checks `sys.modules`).

@@ -146,5 +146,5 @@ def markdown_table() -> str:
     return "\n".join(out) + "\n"
 
 
-if __name__ == "__main__":  # `python -m kzcn.catalogue` prints the README's table of codes
+if __name__ == "__main__":  # `python -m kzcn.validate.catalogue` prints the README's table of codes
     print(markdown_table(), end="")

@@ -1,6 +1,6 @@
 """The README's generated sections: the finding codes and the consistency rules.
 
-Both tables come from their one source (kzcn.catalogue, validation/rules.yaml), so the README
+Both tables come from their one source (kzcn.validate.catalogue, validation/rules.yaml), so the README
 cannot drift from what the validator does: `python -m kzcn.validate.readme_sections` rewrites them and
 a test fails when the committed README is out of date.
 """

@@ -8,6 +8,20 @@ line, field) with the values involved. A rule fails with its own severity only w
 intervals the qualifiers imply cannot be reconciled; when only the stated point values clash it
 warns. Known findings resolved in the curated resolutions file are dropped; a resolution that
 matches nothing is itself a warning, so the file cannot rot.
+
+What lives here:
+- config.py: the rules file (validation/rules.yaml) and its resolutions, loaded and checked;
+  registry.py: every rule kind by name, with the parameters it takes.
+- the kinds, one concept a module: agreement, containment, growth, magnitude, ranks,
+  references, required, shares, timing.
+- what the kinds share: context.py (RuleContext, NotApplicable, ParamError, cell helpers),
+  ruletable.py (RuleTable: the typed frame as rules read it), selection.py (selecting and matching
+  rows), quantities.py (stated figures and verdicts), intervals.py (what a qualifier implies).
+
+What it may import: kzcn.validate.findings (Finding, severities), kzcn.package (the package, its
+descriptor and YAML reading), kzcn.errors, and pandas/numpy/pycountry/yaml (imported by the
+modules that need them, never by this one at import time). Never kzcn.release, kzcn.report or
+kzcn.cli: the rules are a layer of the validator, and nothing above it.
 """
 from __future__ import annotations
 
@@ -80,9 +94,9 @@ def run_rules(package, frames, rules_path) -> list[Finding]:
 
 
 def _plain(frame):
-    """The frame as rules read it (see context.RuleTable): cell access by pandas' .at made a few
+    """The frame as rules read it (see ruletable.RuleTable): cell access by pandas' .at made a few
     hundred rows take seconds."""
-    from .context import RuleTable
+    from .ruletable import RuleTable
 
     if frame is None:
         return None

@@ -8,7 +8,8 @@ includes the basis, so that known gap is never reported as a conflict.
 """
 from __future__ import annotations
 
-from .context import ParamError, as_list, keys_of, lines_of, select, text
+from .context import ParamError, as_list, text
+from .selection import keys_of, lines_of, select
 
 
 def sources_agree(frames, params, ctx):

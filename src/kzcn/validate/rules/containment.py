@@ -8,7 +8,9 @@ no values allowed by the qualifiers satisfy it, and warns when only the stated p
 from __future__ import annotations
 
 from .intervals import Interval, fmt
-from .context import (ParamError, Quantity, as_list, combos, lines_of, listing, match_lines, select, text)
+from .context import ParamError, as_list, text
+from .selection import lines_of, match_lines, select
+from .quantities import Quantity, combos, listing
 
 DEFAULT_MEASURE = {"value": "value", "qualifier": "qualifier", "scale": "scale", "unit": "unit"}
 MAX_COMBOS = 256
@@ -65,6 +67,22 @@ def _same_unit(a: Quantity, b: Quantity) -> bool:
     return a.unit == b.unit
 
 
+def _verdict(ctx, table, line, field, rows, fits, agrees, impossible, strained):
+    """The one finding of a part-and-whole check on a row, or None when it passes.
+
+    `fits` are the candidates (wholes, sums of parts) that values the qualifiers allow can
+    satisfy; `agrees(fits)` says whether the stated points satisfy it too. Nothing fits: a
+    finding of the rule's severity, worded by `impossible()`. Something fits, but only through
+    the qualifiers' leeway: a warning, worded by `strained(fits)`. Each wording is made only
+    when it is said.
+    """
+    if not fits:
+        return ctx.finding(table, line, field, impossible(), rows=rows)
+    if not agrees(fits):
+        return ctx.warning(table, line, field, strained(fits), rows=rows)
+    return None
+
+
 def part_within_whole(frames, params, ctx):
     """Every part (selected rows) lies within each whole it is matched or linked to."""
     findings = []
@@ -88,18 +106,17 @@ def part_within_whole(frames, params, ctx):
                 rows = [ctx.row_id(table, pl)] + [ctx.row_id(table, w.line) for w in wholes]
                 fits = [w for w in wholes if part.interval.possibly_at_most(w.interval)]
                 whole_txt = listing(wholes, lambda w: f"{ctx.label(table, w.line)} {w.describe()}")
-                if not fits:
-                    findings.append(ctx.finding(
-                        table, pl, m["value"],
+                found = _verdict(
+                    ctx, table, pl, m["value"], rows, fits,
+                    agrees=lambda fits: any(part.point <= w.point for w in fits),
+                    impossible=lambda: (
                         f"{m['value']} {part.describe()} cannot lie within its whole {whole_txt}: "
-                        f"even the smallest value the part allows exceeds the largest the whole allows",
-                        rows=rows))
-                elif not any(part.point <= w.point for w in fits):
-                    findings.append(ctx.warning(
-                        table, pl, m["value"],
+                        f"even the smallest value the part allows exceeds the largest the whole allows"),
+                    strained=lambda fits: (
                         f"{m['value']} {fmt(part.point)} exceeds its whole's stated {fmt(max(w.point for w in fits))} "
-                        f"({whole_txt}); the qualifiers still allow both ({part.describe()})",
-                        rows=rows))
+                        f"({whole_txt}); the qualifiers still allow both ({part.describe()})"))
+                if found is not None:
+                    findings.append(found)
     return findings
 
 
@@ -157,21 +174,21 @@ def parts_add_up(frames, params, ctx):
                 return " ".join(f"{'+' if s == 1 else '-'} {ctx.label(table, q.line)} {q.describe()}"
                                 for s, q in combo).lstrip("+ ")
 
-            ok = [s for s in sums if s[1].intersects(whole.interval)]
-            if not ok:
+            def impossible():
                 combo, total, point = sums[0]
-                findings.append(ctx.finding(
-                    table, wl, m["value"],
-                    f"{m['value']} {whole.describe()} cannot equal the sum of its parts {said(combo)} "
-                    f"= {total.show(whole.factor)}{'' if whole.scale == 'one' else ' ' + whole.scale}",
-                    rows=rows))
-                continue
-            near = [s for s in ok if whole.interval.contains(s[2]) or abs(s[2] - whole.point) <= tol * abs(whole.point)]
-            if not near:
+                return (f"{m['value']} {whole.describe()} cannot equal the sum of its parts {said(combo)} "
+                        f"= {total.show(whole.factor)}{'' if whole.scale == 'one' else ' ' + whole.scale}")
+
+            def strained(ok):
                 combo, total, point = min(ok, key=lambda s: abs(s[2] - whole.point))
-                findings.append(ctx.warning(
-                    table, wl, m["value"],
-                    f"{m['value']} stated {fmt(whole.point / whole.factor)} but its parts {said(combo)} add up to "
-                    f"{fmt(point / whole.factor)} (off by more than {fmt(tol * 100)}%); the qualifiers still allow both",
-                    rows=rows))
+                return (f"{m['value']} stated {fmt(whole.point / whole.factor)} but its parts {said(combo)} add up to "
+                        f"{fmt(point / whole.factor)} (off by more than {fmt(tol * 100)}%); the qualifiers still allow both")
+
+            found = _verdict(
+                ctx, table, wl, m["value"], rows, [s for s in sums if s[1].intersects(whole.interval)],
+                agrees=lambda ok: any(whole.interval.contains(s[2]) or abs(s[2] - whole.point) <= tol * abs(whole.point)
+                                      for s in ok),
+                impossible=impossible, strained=strained)
+            if found is not None:
+                findings.append(found)
     return findings

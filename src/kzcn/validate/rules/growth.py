@@ -8,7 +8,9 @@ a growth in percent is (new / old - 1) x 100.
 from __future__ import annotations
 
 from .intervals import Interval, fmt
-from .context import MAX_CANDIDATES, ParamError, interval_verdict, as_list, compatible, lines_of, match_lines, select, text
+from .context import ParamError, as_list, text
+from .selection import compatible, lines_of, match_lines, select
+from .quantities import MAX_CANDIDATES, interval_verdict
 from .shares import POINT_TOLERANCE, _point_fits
 
 

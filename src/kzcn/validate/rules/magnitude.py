@@ -11,7 +11,8 @@ import math
 import statistics
 
 from .intervals import SCALES, fmt
-from .context import ParamError, as_list, keys_of, lines_of, na, select, text
+from .context import ParamError, as_list, na, text
+from .selection import keys_of, lines_of, select
 
 
 def magnitude_plausible(frames, params, ctx):

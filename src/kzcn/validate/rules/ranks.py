@@ -10,7 +10,8 @@ from __future__ import annotations
 import math
 import statistics
 
-from .context import ParamError, as_list, lines_of, match_lines, na, select, text
+from .context import ParamError, as_list, na, text
+from .selection import lines_of, match_lines, select
 
 
 def _rank_bounds(rank: float, qualifier: str) -> tuple[float, float]:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .context import ParamError, as_list, lines_of, select, text
+from .context import ParamError, as_list, text
+from .selection import lines_of, select
 
 CODE_KINDS = ("country", "subdivision", "country_or_subdivision", "language", "currency")
 
@@ -78,6 +79,18 @@ def _ends(params, name):
     return spec["table"], spec["field"]
 
 
+def _linked(params, ctx, first: str, second: str):
+    """The two ends of a link (child, parent), each as (table, field, frame), in the order named.
+
+    Both ends are checked, then both tables looked up, in that order: when both ends are wrong,
+    the first named is the one reported. None when either table could not be loaded."""
+    ends = [_ends(params, name) for name in (first, second)]
+    tables = [ctx.table(table, [field]) for table, field in ends]
+    if any(frame is None for frame in tables):
+        return None
+    return [(table, field, frame) for (table, field), frame in zip(ends, tables)]
+
+
 def no_orphans(frames, params, ctx):
     """Every child row (a participant) points at an existing parent row (its meeting).
 
@@ -85,12 +98,10 @@ def no_orphans(frames, params, ctx):
     orphan (code foreign-key) and this rule stays quiet, so one fault is one finding.
     """
     findings = []
-    ctable, cfield = _ends(params, "child")
-    ptable, pfield = _ends(params, "parent")
-    child = ctx.table(ctable, [cfield])
-    parent = ctx.table(ptable, [pfield])
-    if child is None or parent is None:
+    ends = _linked(params, ctx, "child", "parent")
+    if ends is None:
         return findings
+    (ctable, cfield, child), (ptable, pfield, parent) = ends
     if params.get("skip_if_foreign_key", True):
         for fk in ctx.package.resource(ctable).foreign_keys:
             if fk["fields"] == [cfield] and fk["resource"] == ptable and fk["reference_fields"] == [pfield]:
@@ -107,12 +118,10 @@ def no_orphans(frames, params, ctx):
 def has_children(frames, params, ctx):
     """Every parent row (a meeting) has at least one child row (a participant)."""
     findings = []
-    ptable, pfield = _ends(params, "parent")
-    ctable, cfield = _ends(params, "child")
-    parent = ctx.table(ptable, [pfield])
-    child = ctx.table(ctable, [cfield])
-    if child is None or parent is None:
+    ends = _linked(params, ctx, "parent", "child")
+    if ends is None:
         return findings
+    (ptable, pfield, parent), (ctable, cfield, child) = ends
     present = {text(v) for v in child[cfield] if text(v) is not None}
     for ln in lines_of(select(parent, params.get("where"))):
         v = text(parent.at[ln, pfield])

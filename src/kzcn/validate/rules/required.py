@@ -6,7 +6,9 @@ fields that must then be filled.
 """
 from __future__ import annotations
 
-from .context import ParamError, as_list, blank, lines_of, select
+from .context import ParamError, as_list
+from .ruletable import blank
+from .selection import lines_of, select
 
 
 def _describe(when) -> str:

@@ -10,7 +10,9 @@ figures produces the classic 64%-instead-of-40% trap).
 from __future__ import annotations
 
 from .intervals import Interval, fmt, stated_interval
-from .context import (MAX_CANDIDATES, ParamError, interval_verdict, as_list, compatible, lines_of, match_lines, na, resolve_rows, select, text)
+from .context import ParamError, as_list, na, text
+from .selection import compatible, lines_of, match_lines, resolve_rows, select
+from .quantities import MAX_CANDIDATES, interval_verdict
 
 PERCENT = Interval(0.0, 100.0)
 POINT_TOLERANCE = 0.02

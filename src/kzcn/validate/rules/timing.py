@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .context import ParamError, as_list, keys_of, lines_of, na, select, text
+from .context import ParamError, as_list, na, text
+from .selection import keys_of, lines_of, select
 
 
 def _latest(published: pd.Timestamp, precision: str | None) -> pd.Timestamp:

@@ -1,0 +1,108 @@
+"""Layer 1 on a resource's file as a whole, before any record is split.
+
+Whether the file can be read at all (a local CSV file that exists), the size and hash the
+descriptor declares, and its encoding: a declared legacy encoding is converted to UTF-8 with a
+warning, then the bytes are checked as UTF-8 (encoding.py). What comes out is the text's bytes
+and where the text starts, which is what `parse_csv` takes.
+"""
+from __future__ import annotations
+
+import codecs
+import hashlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .. import catalogue as cat
+from ..findings import WARNING
+from .encoding import check_encoding
+
+if TYPE_CHECKING:
+    from ...package.descriptor import Resource
+
+CSV_FORMATS = {"csv", "tsv", "txt"}
+HASHES = {"md5", "sha1", "sha256", "sha512"}
+
+
+def _file_checks(res: Resource, data: bytes, where: dict) -> list:
+    """bytes and hash the descriptor declares (frictionless: byte-count, hash-count)."""
+    out = []
+    declared = res.descriptor.get("bytes")
+    if isinstance(declared, int) and not isinstance(declared, bool) and declared != len(data):
+        out.append(cat.make("byte-count", **where, actual=len(data), expected=declared))
+    declared = res.descriptor.get("hash")
+    if isinstance(declared, str) and declared:
+        algo, _, digest = declared.partition(":") if ":" in declared else ("md5", "", declared)
+        algo = algo.lower()
+        if algo not in HASHES:
+            out.append(cat.make("schema-error", **where, detail=f"hash algorithm {algo!r} is not supported "
+                                f"(use one of {', '.join(sorted(HASHES))}); the hash is not checked"))
+        else:
+            actual = hashlib.new(algo, data).hexdigest()
+            if actual != digest.lower():
+                out.append(cat.make("hash-count", **where, algorithm=algo, actual=actual, expected=digest))
+    return out
+
+
+def _declared_encoding(res: Resource) -> str | None:
+    enc = res.descriptor.get("encoding")
+    if not isinstance(enc, str) or not enc:
+        return None
+    try:
+        name = codecs.lookup(enc).name
+    except LookupError:
+        return enc
+    return None if name in ("utf-8", "utf-8-sig") else name
+
+
+def _format_problem(res: Resource) -> str | None:
+    rel = res.relpath.lower()
+    if "://" in rel:
+        return None
+    fmt = str(res.descriptor.get("format") or "").lower()
+    for ext in (".gz", ".zip", ".bz2", ".xz", ".zst"):
+        if rel.endswith(ext) or res.descriptor.get("compression"):
+            return f"{res.relpath}: compressed resources are not read by this validator; not checked"
+    suffix = Path(rel).suffix.lstrip(".")
+    if fmt and fmt not in CSV_FORMATS:
+        return f"{res.relpath}: format {fmt!r} is not CSV; not checked"
+    if not fmt and suffix and suffix not in CSV_FORMATS:
+        return f"{res.relpath}: a .{suffix} file is not CSV; not checked"
+    return None
+
+
+def read_file(res: Resource, where: dict, stats: dict) -> tuple[bytes | None, int, str | None, list]:
+    """One resource's file, checked as a whole: (its bytes as UTF-8, where the text starts, the
+    legacy encoding it declares or None, findings). The bytes are None when the file is not read
+    on (remote, not CSV, missing or unreadable, not text in its encoding); stats["bytes"] is its size."""
+    if "://" in res.relpath:
+        return None, 0, None, [cat.make("scheme-error", **where, detail=(
+            f"{res.relpath}: remote files are not fetched (no network); not checked"))]
+    problem = _format_problem(res)
+    if problem:
+        return None, 0, None, [cat.make("format-error", **where, detail=problem)]
+    try:
+        data = res.path.read_bytes()
+    except FileNotFoundError:
+        return None, 0, None, [cat.make("scheme-error", **where, detail=f"{res.relpath}: file not found")]
+    except OSError as exc:
+        return None, 0, None, [cat.make("source-error", **where,
+                                        detail=f"{res.relpath}: cannot read: {exc.strerror or exc}")]
+    stats["bytes"] = len(data)
+    findings = _file_checks(res, data, where)
+
+    legacy = _declared_encoding(res)
+    if legacy:
+        try:
+            data = data.decode(legacy).encode("utf-8")
+            findings.append(cat.make("encoding-error", severity=WARNING, line=1, **where, detail=(
+                f"the descriptor declares encoding {legacy}; the file was read as such, "
+                f"but UTF-8 is what every reader expects: convert it")))
+        except (UnicodeDecodeError, LookupError) as exc:
+            findings.append(cat.make("encoding-error", **where, detail=(
+                f"the file cannot be read as its declared encoding {legacy}: {exc}")))
+            return None, 0, legacy, findings
+    offset, enc_findings, fatal = check_encoding(data, where)
+    findings += enc_findings
+    if fatal:
+        return None, 0, legacy, findings
+    return data, offset, legacy, findings
