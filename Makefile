@@ -3,9 +3,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# cffconvert (CITATION.cff's validator) pins jsonschema<4, frictionless needs >=4.20: its own venv.
+CFF_VENV := $(VENV)/cffconvert
+# pytest-xdist workers: one per core (`make test TEST_WORKERS=1` runs them one by one).
+TEST_WORKERS ?= auto
 export DVC_NO_ANALYTICS := 1
 
-.PHONY: all main test install report registry bench clean
+.PHONY: all main test chromium install report registry bench clean
 
 all: main
 
@@ -13,6 +17,8 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[maintainer,test]'
+	test -x $(CFF_VENV)/bin/python || $(PYTHON) -m venv $(CFF_VENV)
+	$(CFF_VENV)/bin/python -m pip install --quiet 'cffconvert>=2,<3'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -22,8 +28,13 @@ main: $(STAMP)
 	$(BIN)/dvc repro
 	$(BIN)/dvc status
 
-test: $(STAMP)
-	$(BIN)/python -m pytest -q
+# The report tests need headless Chromium: installed first (apt-get) when it is missing.
+# Tests run in parallel, one module per worker (module fixtures such as a dvc repro run once).
+test: chromium $(STAMP)
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadscope
+
+chromium:
+	@.ci/ensure-chromium
 
 # The quality report alone, with a screenshot of the summary page (needs chromium).
 report: $(STAMP)
