@@ -70,7 +70,7 @@ def test_release_equals_its_revision_cell_for_cell(history):
 
 def test_text_output(history):
     out = kzcn("diff", history["old_zip"], "HEAD", "--repo", history["repo"]).stdout
-    assert "rows: 1 added, 1 removed, 1 changed (1 cells)" in out
+    assert "rows: 1 added, 1 removed, 1 changed (1 cell)" in out
     assert "  + person_id=lin-wu-2" in out
     assert "  - milestone_id=2023-09-03-first-grain-train-eastern-china" in out
     assert f"  ~ trade_id=seed-shandong-h1-2023: value: '{history['old_value']}' -> '1.2'" in out

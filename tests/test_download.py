@@ -200,3 +200,14 @@ def test_loading_without_a_version_never_downloads(monkeypatch, tmp_path):
     monkeypatch.setenv("KZCN_CACHE_DIR", str(tmp_path / "cache"))
     assert len(kzcn.load("people")) > 0
     assert not (tmp_path / "cache").exists()
+
+
+def test_a_downloaded_version_loads_equal_to_the_files_it_was_made_from(registry, releases, monkeypatch):
+    """One row order everywhere: load(version=v) == load() at the commit that made v, every table."""
+    with FileServer(releases["dist"]) as server:
+        monkeypatch.setenv("KZCN_DATA_URL", server.url)
+        released = kzcn.load_package(version=VERSION)
+    local = kzcn.load_package(root=releases["pkg_a"])
+    assert list(released) == list(local)
+    for name in local:
+        pd.testing.assert_frame_equal(released[name], local[name], obj=name)

@@ -17,7 +17,7 @@ def expected_dtype(field):
     enum = (field.get("constraints") or {}).get("enum")
     t = field["type"]
     if t == "string" and enum:
-        return pd.CategoricalDtype(categories=enum, ordered=False)
+        return pd.CategoricalDtype(categories=enum, ordered=field.get("categoriesOrdered") is True)
     return {"string": pd.StringDtype(), "integer": pd.Int64Dtype(), "number": pd.Float64Dtype(),
             "boolean": pd.BooleanDtype(), "date": np.dtype("datetime64[ns]")}[t]
 

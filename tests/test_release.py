@@ -144,7 +144,7 @@ def test_notes_carry_the_diff_against_the_previous_release(tmp_path):
     run("build", repo, SOURCE_DATE_EPOCH=None)
     run("release", "--build", repo / "build" / "datapackage", "--dist", repo / "dist", SOURCE_DATE_EPOCH=None)
     notes = (repo / "dist" / f"kzcn-data-{VERSION}.notes.md").read_text()
-    assert "Compared with v0.0.1 (version 0.0.1): 1 rows added, 1 removed, 1 changed (1 cells)" in notes
+    assert "Compared with v0.0.1 (version 0.0.1): 1 row added, 1 removed, 1 changed (1 cell)" in notes
     assert "added: person_id=lin-wu-2" in notes and "removed: milestone_id=2023-09-03-first-grain-train-eastern-china" in notes
     assert f"`{old_name}` → `Lin Wu (Shandong)`" in notes
     assert sha256(repo / "dist" / ZIP) in notes

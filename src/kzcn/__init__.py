@@ -2,10 +2,16 @@
 
 The public API is small and imported lazily, so that `import kzcn` costs no more than the
 function you call: loading needs pandas, validating does not need great_expectations or dvc.
+The errors are exported too: an unknown table raises UnknownTableError (a KeyError), a bad or
+unpublished version UnknownVersionError (a ValueError), both kzcn.UsageError.
 """
 from __future__ import annotations
 
-__all__ = ["load", "load_package", "tables", "validate", "schema", "__version__"]
+from .errors import (DataError, KzcnError, TargetError, UnknownTableError, UnknownVersionError,
+                     UsageError)
+
+__all__ = ["load", "load_package", "tables", "validate", "schema", "__version__", "KzcnError",
+           "UsageError", "TargetError", "DataError", "UnknownTableError", "UnknownVersionError"]
 __version__ = "0.1.0"
 
 

@@ -23,3 +23,22 @@ class DataError(KzcnError):
     """The data itself is wrong where a typed result was required (load, build)."""
 
     exit_code = 1
+
+
+class UnknownTableError(UsageError, KeyError):
+    """No table of that name: a KeyError too, as `frame[name]` on an unknown name would be."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class UnknownVersionError(UsageError, ValueError):
+    """A data version that is not semantic, or not published: a ValueError too."""
+
+
+def did_you_mean(name: str, known) -> str:
+    """' (did you mean X?)' when a known name is close to `name`, else ''."""
+    import difflib
+
+    close = difflib.get_close_matches(str(name), [str(k) for k in known], n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""

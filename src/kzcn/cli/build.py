@@ -12,12 +12,13 @@ def add_arguments(p):
 
 def run(args) -> int:
     from ..release.build import build
+    from ..validate.formats import _plural as plural
 
     result = build(args.target, out=args.out, validation_report=args.validation_report)
     errors, warnings = len(result.report.get("errors", [])), len(result.report.get("warnings", []))
     print(f"built {result.out}: version {result.version}, {result.tables} tables, {result.rows} rows, "
-          f"created {result.created}; validation: {errors} errors, {warnings} warnings")
+          f"created {result.created}; validation: {plural(errors, 'error')}, {plural(warnings, 'warning')}")
     if errors:
-        print(f"note: the data has {errors} validation errors; `kzcn release` will refuse it "
+        print(f"note: the data has {plural(errors, 'validation error')}; `kzcn release` will refuse it "
               f"(run `kzcn validate` to see them)")
     return 0

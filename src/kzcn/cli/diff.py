@@ -13,7 +13,13 @@ def run(args) -> int:
     from pathlib import Path
 
     from ..release.diff import diff, render
+    from ..release.verdict import render_verdict, verdict
 
-    result = diff(args.old, args.new, repo=Path(args.repo) if args.repo else None)
-    print(render(result, args.format), end="")
+    repo = Path(args.repo) if args.repo else None
+    result = diff(args.old, args.new, repo=repo)
+    result["new_validation"] = verdict(args.new, repo)
+    text = render(result, args.format)
+    if args.format != "json":
+        text += ("\n" if args.format == "markdown" else "") + render_verdict(result["new_validation"]) + "\n"
+    print(text, end="")
     return 0

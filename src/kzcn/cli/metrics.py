@@ -18,9 +18,10 @@ def add_arguments(p):
 
 def run(args) -> int:
     from ..release.metrics import run as run_stage
+    from ..validate.formats import _plural as plural
 
     out = run_stage(args.target, report_path=args.report, metrics_path=args.output)
     m = out.metrics
     print(f"{m['rows_total']} rows in {len(m['rows'])} tables; "
-          f"{m['findings']['error']} errors, {m['findings']['warning']} warnings")
+          f"{plural(m['findings']['error'], 'error')}, {plural(m['findings']['warning'], 'warning')}")
     return 0

@@ -22,14 +22,25 @@ def add_arguments(p):
                    help="also draw the summary page to report/summary.png with headless Chromium")
 
 
-def run(args) -> int:
-    from ..report.stage import build_report
+MAINTAINER_MODULES = {"great_expectations", "matplotlib", "jinja2", "PIL"}
 
-    run = build_report(args.target, output=args.output, rules=args.rules, strict=args.strict,
-                       screenshot=args.screenshot)
+
+def run(args) -> int:
+    from ..errors import UsageError
+    from ..report.stage import build_report
+    from ..validate.formats import _plural as plural
+
+    try:
+        run = build_report(args.target, output=args.output, rules=args.rules, strict=args.strict,
+                           screenshot=args.screenshot)
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").split(".")[0] not in MAINTAINER_MODULES:
+            raise
+        raise UsageError(f"the quality report needs {exc.name}, one of the maintainer tools: "
+                         f"pip install 'kzcn-data[maintainer]'") from None
     s = run.summary
     rules = s["rules"]
-    print(f"kzcn report: {s['errors']} errors, {s['warnings']} warnings; rules: {rules['passed']} passed, "
+    print(f"kzcn report: {plural(s['errors'], 'error')}, {plural(s['warnings'], 'warning')}; rules: {rules['passed']} passed, "
           f"{rules['failed']} failed, {rules['warned']} warned, {rules['not_applicable']} not applicable; "
           f"expectations met: {s['expectations']['successful']} of {s['expectations']['evaluated']}")
     print(f"summary page: {run.index}")

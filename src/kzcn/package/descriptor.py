@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ..errors import TargetError, UsageError
+from ..errors import TargetError, UnknownTableError, did_you_mean
 
 DESCRIPTOR_NAMES = ("datapackage.yaml", "datapackage.json")
 
@@ -123,7 +123,8 @@ class Package:
             if r.name == name:
                 return r
         known = ", ".join(self.table_names)
-        raise UsageError(f"unknown table {name!r}; the tables are: {known}")
+        raise UnknownTableError(f"unknown table {name!r}{did_you_mean(name, self.table_names)}; "
+                                f"the tables are: {known}")
 
 
 def find_descriptor(target: str | Path | None) -> Path:

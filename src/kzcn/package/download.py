@@ -17,7 +17,7 @@ import shutil
 from pathlib import Path
 
 from .archive import safe_extract
-from ..errors import DataError, UsageError
+from ..errors import DataError, UnknownVersionError, UsageError, did_you_mean
 
 DEFAULT_URL = "https://github.com/kzcn-data/kzcn-data/releases/download/v{version}/"
 URL_ENV = "KZCN_DATA_URL"
@@ -30,7 +30,7 @@ SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)(?:[-+][0-9A-Za-z.+-]+)?$")
 def version_key(version: str) -> tuple[int, int, int]:
     m = SEMVER.match(version or "")
     if not m:
-        raise UsageError(f"version {version!r} is not semantic (MAJOR.MINOR.PATCH)")
+        raise UnknownVersionError(f"version {version!r} is not semantic (MAJOR.MINOR.PATCH)")
     return tuple(int(x) for x in m.groups())
 
 
@@ -54,7 +54,8 @@ def registry_entry(version: str) -> dict:
     registry = read_registry()
     if version not in registry:
         known = ", ".join(known_versions(registry)) or "none"
-        raise UsageError(f"unknown data version {version!r}; the published versions are: {known}")
+        raise UnknownVersionError(f"unknown data version {version!r}{did_you_mean(version, registry)}; "
+                                  f"the published versions are: {known}")
     return registry[version]
 
 

@@ -25,7 +25,9 @@ def pandas_dtype(field: dict):
     ftype = field.get("type", "string")
     enum = enum_of(field)
     if enum is not None and ftype == "string":
-        return pd.CategoricalDtype(categories=list(enum), ordered=False)
+        # ordered where the order of the categories means something (scale, date precision):
+        # Table Schema v2's `categoriesOrdered`, so `max()` and comparisons work there
+        return pd.CategoricalDtype(categories=list(enum), ordered=field.get("categoriesOrdered") is True)
     return {
         "string": pd.StringDtype(),
         "integer": pd.Int64Dtype(),

@@ -1,8 +1,10 @@
 """Typed loading into pandas: `kzcn.load("trade_volumes")` and `kzcn.load_package()`.
 
 Types come from the Table Schema alone (never inference): dates are datetime64, enums are
-Categoricals with the schema's categories in order, integers nullable Int64, text the string
-dtype, columns in schema order. A bad cell stops the load with the file, line and field.
+Categoricals with the schema's categories in order (ordered where the field says
+`categoriesOrdered: true`), integers nullable Int64, text the string dtype, columns in schema
+order, rows in primary-key order, as the release writes them (kzcn.package.order). A bad cell
+stops the load with the file, line and field.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import pandas as pd
 from .dtypes import cast_column, enum_of
 from ..errors import DataError
 from .descriptor import Package, Resource, open_package
+from .order import sorted_positions
 
 MAX_LISTED = 5
 
@@ -75,7 +78,13 @@ def typed_frame(resource: Resource, raw: pd.DataFrame) -> pd.DataFrame:
 
 
 def load_resource(resource: Resource, version: str | None = None) -> pd.DataFrame:
-    frame = typed_frame(resource, read_raw(resource))
+    raw = read_raw(resource)
+    frame = typed_frame(resource, raw)  # cast first, so messages give the file's own lines
+    order = sorted_positions(raw.to_numpy().tolist(), list(raw.columns), resource.schema)
+    if order != list(range(len(raw))):
+        attrs = frame.attrs
+        frame = frame.iloc[order].reset_index(drop=True)
+        frame.attrs = attrs
     frame.attrs["version"] = version
     return frame
 

@@ -13,8 +13,7 @@ import io
 from dataclasses import dataclass
 
 from ..errors import DataError
-
-NUMERIC_TYPES = ("integer", "number", "year")
+from ..package.order import sorted_positions
 
 
 @dataclass(frozen=True)
@@ -42,31 +41,9 @@ def parse_csv(data: bytes, where: str) -> Table:
     return Table(header=records[0], rows=records[1:])
 
 
-def _key_part(value: str, numeric: bool):
-    """Sort numbers as numbers and text as text; blanks last, unparseable numbers after numbers."""
-    if value == "":
-        return (2, 0.0, "")
-    if numeric:
-        try:
-            return (0, float(value), value)
-        except ValueError:
-            return (1, 0.0, value)
-    return (0, 0.0, value)
-
-
 def sort_rows(table: Table, schema: dict) -> list[list[str]]:
     """Rows ordered by the schema's primary key (stable: ties keep file order); none -> file order."""
-    pk = schema.get("primaryKey") or []
-    pk = [pk] if isinstance(pk, str) else list(pk)
-    types = {f["name"]: f.get("type", "string") for f in schema.get("fields", [])}
-    idx = [(table.header.index(name), types.get(name) in NUMERIC_TYPES) for name in pk if name in table.header]
-    if not idx:
-        return list(table.rows)
-
-    def key(row):
-        return tuple(_key_part(row[i] if i < len(row) else "", numeric) for i, numeric in idx)
-
-    return sorted(table.rows, key=key)
+    return [table.rows[i] for i in sorted_positions(table.rows, table.header, schema)]
 
 
 def to_bytes(header: list[str], rows: list[list[str]]) -> bytes:

@@ -37,7 +37,10 @@ def constraints_text(field: dict) -> str:
     if c.get("unique"):
         parts.append("unique")
     if "enum" in c:
-        parts.append("one of " + ", ".join(_code(v) for v in c["enum"]))
+        if field.get("categoriesOrdered") is True:
+            parts.append("one of " + " < ".join(_code(v) for v in c["enum"]) + " (ordered)")
+        else:
+            parts.append("one of " + ", ".join(_code(v) for v in c["enum"]))
     for key, label in (("minimum", "≥"), ("maximum", "≤"), ("exclusiveMinimum", ">"), ("exclusiveMaximum", "<")):
         if key in c:
             parts.append(f"{label} {c[key]}")

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from . import csvnorm
 from . import gitread
 from ..errors import TargetError, UsageError
+from ..validate.formats import _plural as plural
 
 DESCRIPTORS = ("datapackage.json", "datapackage.yaml")
 MARKDOWN_LIMIT = 50  # rows listed per table and kind in release notes; `kzcn diff` lists all
@@ -237,19 +238,19 @@ def _side(s: dict) -> str:
 def _table_counts(t: dict) -> str:
     nrows = len({tuple(sorted(c["key"].items())) for c in t["changed"]})
     return (f"{len(t['rows_added'])} added, {len(t['rows_removed'])} removed, "
-            f"{nrows} changed ({len(t['changed'])} cells)")
+            f"{nrows} changed ({plural(len(t['changed']), 'cell')})")
 
 
 def render_text(d: dict) -> str:
     s = d["summary"]
     out = [f"kzcn diff {_side(d['old'])} -> {_side(d['new'])}",
            f"rows: {s['rows_added']} added, {s['rows_removed']} removed, {s['rows_changed']} changed "
-           f"({s['cells_changed']} cells)"]
+           f"({plural(s['cells_changed'], 'cell')})"]
     for t in d["tables"]:
         if t["status"] == "unchanged":
             continue
         if t["status"] in ("added", "removed"):
-            out.append(f"{t['name']}: table {t['status']} ({len(t['rows_added'] or t['rows_removed'])} rows)")
+            out.append(f"{t['name']}: table {t['status']} ({plural(len(t['rows_added'] or t['rows_removed']), 'row')})")
             continue
         out.append(f"{t['name']}: {_table_counts(t)}")
         for f in t["fields_added"]:
@@ -279,13 +280,13 @@ def _md_value(value: str) -> str:
 def render_markdown(d: dict, limit: int = MARKDOWN_LIMIT) -> str:
     """For release notes: counts per table, then the rows (first `limit` of each kind)."""
     s = d["summary"]
-    out = [f"Compared with {_side(d['old'])}: {s['rows_added']} rows added, {s['rows_removed']} removed, "
-           f"{s['rows_changed']} changed ({s['cells_changed']} cells).", ""]
+    out = [f"Compared with {_side(d['old'])}: {plural(s['rows_added'], 'row')} added, {s['rows_removed']} removed, "
+           f"{s['rows_changed']} changed ({plural(s['cells_changed'], 'cell')}).", ""]
     for t in d["tables"]:
         if t["status"] == "unchanged":
             continue
         if t["status"] in ("added", "removed"):
-            out += [f"- **{t['name']}**: table {t['status']} ({len(t['rows_added'] or t['rows_removed'])} rows)"]
+            out += [f"- **{t['name']}**: table {t['status']} ({plural(len(t['rows_added'] or t['rows_removed']), 'row')})"]
             continue
         out.append(f"- **{t['name']}**: {_table_counts(t)}")
         items = ([f"  - field added: `{f}`" for f in t["fields_added"]]
