@@ -30,8 +30,12 @@ def package_copy(tmp_path) -> Path:
     return dest
 
 
-def run_kzcn(*args, cwd=None, env=None, input=None, timeout=600) -> subprocess.CompletedProcess:
-    """Run the installed `kzcn` command as a user would, capturing text output."""
+def run_kzcn(*args, cwd=ROOT, env=None, input=None, timeout=600) -> subprocess.CompletedProcess:
+    """Run the installed `kzcn` command as a user would, capturing text output.
+
+    It runs in `cwd`, this checkout unless a test says otherwise: with no TARGET, kzcn works on
+    the package around its current folder, so a test must not depend on where pytest started.
+    """
     full_env = {**os.environ, "DVC_NO_ANALYTICS": "1", **(env or {})}
     return subprocess.run([KZCN, *map(str, args)], cwd=cwd, env=full_env, input=input,
                           capture_output=True, text=True, timeout=timeout)

@@ -7,9 +7,9 @@ import pytest
 
 import kzcn
 from kzcn.errors import DataError, UsageError
-from kzcn.package.descriptor import open_package
+from kzcn.package.descriptor import open_shipped
 
-PACKAGE = open_package()
+PACKAGE = open_shipped()  # what kzcn.load reads: the dataset shipped with the code
 
 
 def expected_dtype(field):

@@ -14,8 +14,8 @@ import pytest
 import kzcn
 from kzcn.package.dtypes import pandas_dtype
 from kzcn.package.descriptor import open_package
-from release_helpers import (BIN, VERSION, ZIP, build_and_release, commit_all, copy_package, add_person, drop_row,
-                             edit_cell, git, git_init, kzcn as run, set_version, sha256)
+from release_helpers import (BIN, ROOT, VERSION, ZIP, build_and_release, commit_all, copy_package, add_person,
+                             drop_row, edit_cell, git, git_init, kzcn as run, set_version, sha256)
 
 TOP = f"kzcn-data-{VERSION}"
 
@@ -81,7 +81,7 @@ def _read_with_pandas(path, schema):
     return frame
 
 
-@pytest.mark.parametrize("name", open_package().table_names)
+@pytest.mark.parametrize("name", open_package(ROOT).table_names)
 def test_pandas_read_csv_with_schema_dtypes_reproduces_kzcn_load(unzipped, name):
     descriptor = json.loads((unzipped / "datapackage.json").read_text(encoding="utf-8"))
     res = next(r for r in descriptor["resources"] if r["name"] == name)

@@ -7,9 +7,11 @@ from collections import defaultdict
 
 import pytest
 
+from pathlib import Path
+
 from kzcn.package.descriptor import open_package
 
-PACKAGE = open_package()
+PACKAGE = open_package(Path(__file__).resolve().parents[1])  # this checkout, wherever pytest runs
 SHARED_KEYS = ("type", "format", "description", "title")
 
 

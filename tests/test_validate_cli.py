@@ -45,7 +45,9 @@ def test_json_report_is_the_published_contract(kzcn_cli, package_copy):
     assert list(report) == ["valid", "errors", "warnings", "stats"]
     assert report["valid"] is False
     err = next(e for e in report["errors"] if e["code"] == "constraint-error")
-    assert set(err) == {"code", "severity", "resource", "path", "line", "field", "message"}
+    # the contract's keys, plus rule_rationale and hint, which layers 1 and 2 leave null
+    assert set(err) == {"code", "severity", "resource", "path", "line", "field", "message", "rule_rationale", "hint"}
+    assert err["rule_rationale"] is None and err["hint"] is None
     assert (err["resource"], err["path"], err["line"], err["field"]) == ("people", "datasets/people.csv", 3, "country_code")
     stats = report["stats"]
     assert stats["tables"]["people"]["rows"] > 0 and stats["findings"]["by_code"]["constraint-error"] == 1

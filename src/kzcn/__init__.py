@@ -16,36 +16,46 @@ __version__ = "0.1.0"
 
 
 def load(name, version=None, *, root=None):
-    """Return one table as a typed pandas DataFrame (see kzcn.package.load.load)."""
+    """Return one table as a typed pandas DataFrame (see kzcn.package.load.load).
+
+    Reads the dataset shipped with the installed code (or a published `version`, or the
+    package at `root`), wherever you call it from: unlike `kzcn validate`, it does not look
+    at the current folder.
+    """
     from .package.load import load as _load
 
     return _load(name, version=version, root=root)
 
 
 def load_package(version=None, *, root=None):
-    """Return every table of the package as a dict of typed DataFrames."""
+    """Return every table as a dict of typed DataFrames: the shipped dataset, as load() reads it."""
     from .package.load import load_package as _load_package
 
     return _load_package(version=version, root=root)
 
 
 def tables(*, root=None):
-    """List the table names of the package, in the order of datapackage.yaml."""
-    from .package.descriptor import open_package
+    """List the table names of the shipped dataset (or the package at `root`), in descriptor order."""
+    from .package.descriptor import open_shipped
 
-    return open_package(root).table_names
+    return open_shipped(root).table_names
 
 
 def schema(name, *, root=None):
-    """Return the pandera DataFrameSchema compiled from a table's Table Schema."""
+    """Return the pandera DataFrameSchema compiled from a table's Table Schema (shipped dataset)."""
     from .package.pandera_schema import pandera_schema
-    from .package.descriptor import open_package
+    from .package.descriptor import open_shipped
 
-    return pandera_schema(open_package(root).resource(name).schema)
+    return pandera_schema(open_shipped(root).resource(name).schema)
 
 
 def validate(target=None, *, rules=None, strict=False):
-    """Validate the repository (default) or any data package descriptor; returns a Report."""
+    """Validate a data package; returns a Report.
+
+    `target` is a folder or a descriptor (datapackage.yaml/.json); None means the package in
+    the current folder or the nearest folder above it — never the data the code was installed
+    with. No package found: kzcn.errors.TargetError.
+    """
     from .validate.run import validate as _validate
 
     return _validate(target, rules=rules, strict=strict)

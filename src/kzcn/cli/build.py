@@ -4,7 +4,8 @@ from __future__ import annotations
 
 def add_arguments(p):
     p.add_argument("target", nargs="?", default=None,
-                   help="repository folder or datapackage.yaml (default: this dataset)")
+                   help="package folder or descriptor (default: the package in the current folder or the "
+                        "nearest one above it)")
     p.add_argument("--out", default=None, help="package folder to write (default: build/datapackage beside the descriptor)")
     p.add_argument("--validation-report", default=None, metavar="FILE",
                    help="validation report to include (from `kzcn metrics`); default: validate now")
@@ -16,8 +17,9 @@ def run(args) -> int:
 
     result = build(args.target, out=args.out, validation_report=args.validation_report)
     errors, warnings = len(result.report.get("errors", [])), len(result.report.get("warnings", []))
-    print(f"built {result.out}: version {result.version}, {result.tables} tables, {result.rows} rows, "
-          f"created {result.created}; validation: {plural(errors, 'error')}, {plural(warnings, 'warning')}")
+    print(f"built {result.out} from {result.descriptor}: version {result.version}, {result.tables} tables, "
+          f"{result.rows} rows, created {result.created}; validation: {plural(errors, 'error')}, "
+          f"{plural(warnings, 'warning')}")
     if errors:
         print(f"note: the data has {plural(errors, 'validation error')}; `kzcn release` will refuse it "
               f"(run `kzcn validate` to see them)")

@@ -6,7 +6,9 @@ def add_arguments(p):
     p.add_argument("old", help="release zip, package folder, or git revision (tag, branch, commit)")
     p.add_argument("new", help="release zip, package folder, or git revision")
     p.add_argument("--format", choices=["text", "json", "markdown"], default="text", help="output format (default: text)")
-    p.add_argument("--repo", default=None, help="git repository for revisions (default: the one around the current folder)")
+    p.add_argument("--repo", default=None,
+                   help="git repository (package folder) for revisions (default: the package in the current "
+                        "folder or the nearest one above it)")
 
 
 def run(args) -> int:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 def add_arguments(p):
     p.add_argument("target", nargs="?", default=None,
-                   help="repository folder or datapackage.yaml (default: this dataset)")
+                   help="package folder or descriptor (default: the package in the current folder or the "
+                        "nearest one above it)")
     p.add_argument("--report", default=None, metavar="FILE",
-                   help="validation report to write (default: build/validation/report.json)")
+                   help="validation report to write (default: build/validation/report.json beside the descriptor)")
     p.add_argument("--output", "-o", default=None, metavar="FILE",
-                   help="metrics file to write (default: build/metrics.json)")
+                   help="metrics file to write (default: build/metrics.json beside the descriptor)")
 
 
 def run(args) -> int:
@@ -22,6 +23,7 @@ def run(args) -> int:
 
     out = run_stage(args.target, report_path=args.report, metrics_path=args.output)
     m = out.metrics
+    print(f"checked {out.descriptor}")
     print(f"{m['rows_total']} rows in {len(m['rows'])} tables; "
           f"{plural(m['findings']['error'], 'error')}, {plural(m['findings']['warning'], 'warning')}")
     return 0

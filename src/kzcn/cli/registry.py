@@ -5,7 +5,9 @@ from __future__ import annotations
 def add_arguments(p):
     p.add_argument("--update", action="store_true",
                    help="record every dist/kzcn-data-<version>.zip (maintainers, before publishing)")
-    p.add_argument("--dist", default=None, metavar="DIR", help="release folder (default: dist/ of this repository)")
+    p.add_argument("--dist", default=None, metavar="DIR",
+                   help="release folder (default: dist/ beside the descriptor of the package in the current "
+                        "folder or the nearest one above it)")
     p.add_argument("--registry", default=None, metavar="FILE", help="registry file (default: the one shipped in kzcn/)")
 
 
@@ -17,10 +19,10 @@ def run(args) -> int:
 
     path = Path(args.registry) if args.registry else download.REGISTRY_FILE
     if args.update:
-        from ..package.descriptor import default_root
+        from ..package.descriptor import package_root
         from ..release.registry import update
 
-        changes = update(Path(args.dist) if args.dist else default_root() / "dist", path)
+        changes = update(Path(args.dist) if args.dist else package_root(give="--dist") / "dist", path)
         for line in changes:
             print(line)
         print(f"{path}: {'updated' if changes else 'already up to date'}")

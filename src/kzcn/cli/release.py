@@ -3,8 +3,11 @@ from __future__ import annotations
 
 
 def add_arguments(p):
-    p.add_argument("--build", default=None, metavar="DIR", help="built package (default: build/datapackage)")
-    p.add_argument("--dist", default=None, metavar="DIR", help="where to write the release (default: dist/)")
+    p.add_argument("--build", default=None, metavar="DIR",
+                   help="built package (default: build/datapackage beside the descriptor of the package in the "
+                        "current folder or the nearest one above it)")
+    p.add_argument("--dist", default=None, metavar="DIR",
+                   help="where to write the release (default: dist/ beside that descriptor)")
     p.add_argument("--report-dir", default=None, metavar="DIR",
                    help="quality report to include as report/ (default: build/report, if it exists; `none` to leave out)")
     p.add_argument("--expectations-dir", default=None, metavar="DIR",
@@ -19,4 +22,5 @@ def run(args) -> int:
 
     path, out = release(args.build, args.dist, args.report_dir, args.expectations_dir, args.previous)
     print(f"released {path} ({len(out.files[out.zip_name])} bytes, sha256 {out.sha256})")
+    print(f"from {out.descriptor}")
     return 0

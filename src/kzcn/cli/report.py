@@ -10,9 +10,10 @@ from __future__ import annotations
 
 def add_arguments(p):
     p.add_argument("target", nargs="?", default=None,
-                   help="package folder or descriptor (datapackage.json/.yaml); default: this dataset")
-    p.add_argument("--output", "-o", default="build",
-                   help="output folder (default: build): expectations/, gx/ and report/ go there")
+                   help="package folder or descriptor (datapackage.json/.yaml); default: the package in the "
+                        "current folder or the nearest one above it")
+    p.add_argument("--output", "-o", default=None,
+                   help="output folder (default: build/ beside the descriptor): expectations/, gx/ and report/ go there")
     p.add_argument("--rules", default=None,
                    help="consistency rules file (default: validation/rules.yaml beside the descriptor, if any)")
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
@@ -40,6 +41,7 @@ def run(args) -> int:
                          f"pip install 'kzcn-data[maintainer]'") from None
     s = run.summary
     rules = s["rules"]
+    print(f"checked {run.descriptor}")
     print(f"kzcn report: {plural(s['errors'], 'error')}, {plural(s['warnings'], 'warning')}; rules: {rules['passed']} passed, "
           f"{rules['failed']} failed, {rules['warned']} warned, {rules['not_applicable']} not applicable; "
           f"expectations met: {s['expectations']['successful']} of {s['expectations']['evaluated']}")

@@ -1,7 +1,9 @@
 """`kzcn validate [TARGET] [--format text|json|github] [--strict] [--rules FILE] [--output FILE]`.
 
 Exit 0: valid; 1: the data has errors (or warnings, under --strict); 2: it could not run (bad
-usage, target missing or unreadable, rules file missing). The report goes to stdout in the
+usage, target missing or unreadable, no package in or above the current folder, rules file
+missing). TARGET defaults to the package around the current folder, found upward like git. The
+report names the descriptor it checked and goes to stdout in the
 chosen format; --output also writes the JSON report to a file, atomically, and refuses to
 overwrite any file of the package it validates. Nothing heavy is imported until `run`.
 """
@@ -10,7 +12,8 @@ from __future__ import annotations
 
 def add_arguments(p):
     p.add_argument("target", nargs="?", default=None,
-                   help="repository folder or data package descriptor (datapackage.json/.yaml); default: this dataset")
+                   help="package folder or descriptor (datapackage.json/.yaml); default: the package in the current "
+                        "folder or the nearest one above it (never the data the code was installed with)")
     p.add_argument("--format", choices=["text", "json", "github"], default="text", help="report format (default: text)")
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     p.add_argument("--rules", default=None, help="consistency rules file (default: validation/rules.yaml beside the descriptor, if any)")

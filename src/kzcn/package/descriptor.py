@@ -1,8 +1,17 @@
 """Find and read a Frictionless data package: the descriptor, its resources and their Table Schemas.
 
-This is the one place that knows where the data lives. In a checkout the package is the
-repository root (datapackage.yaml beside datasets/ and schemas/); in an installed wheel the
-same files are shipped under kzcn/_data. Schemas may be inline or a path to YAML or JSON.
+This is the one place that knows where data lives, and there are two answers, kept apart on
+purpose:
+
+- the package a command works on (`kzcn validate`, `build`, `metrics`, `report`, and
+  `kzcn.validate()`): the TARGET given, else the one in the current folder, found by searching
+  upward for datapackage.yaml / datapackage.json the way git finds .git (`find_descriptor`,
+  `package_root`). Never the copy the code was installed with: a curator whose venv comes
+  from another checkout would otherwise be told VALID about files nobody read.
+- the dataset the code ships with (`shipped_root`, `open_shipped`): what `kzcn.load()` reads
+  for a researcher — the checkout the code runs from, or the wheel's kzcn/_data.
+
+Schemas may be inline or a path to YAML or JSON.
 """
 from __future__ import annotations
 
@@ -16,8 +25,12 @@ from ..errors import TargetError, UnknownTableError, did_you_mean
 DESCRIPTOR_NAMES = ("datapackage.yaml", "datapackage.json")
 
 
-def default_root() -> Path:
-    """The package the code ships with: the checkout it runs from, else the wheel's copy."""
+def shipped_root() -> Path:
+    """The dataset the code ships with: the checkout it runs from, else the wheel's copy.
+
+    Only for reading the shipped data (kzcn.load and friends); commands find their package
+    from the current folder instead (find_descriptor).
+    """
     here = Path(__file__).resolve().parents[1]  # src/kzcn (or site-packages/kzcn)
     checkout = here.parent.parent
     if (checkout / "datapackage.yaml").is_file() and (checkout / "schemas").is_dir():
@@ -127,14 +140,53 @@ class Package:
                                 f"the tables are: {known}")
 
 
+def _current_folder() -> Path:
+    try:
+        return Path.cwd()
+    except OSError as exc:  # the folder was deleted under the shell
+        raise TargetError(f"cannot tell the current folder ({exc.strerror or exc}); give a TARGET") from None
+
+
+def discover_descriptor(start: str | Path | None = None, give: str = "a TARGET") -> Path:
+    """The descriptor of the package around `start` (default: the current folder).
+
+    Searches `start` and then every folder above it for datapackage.yaml, then
+    datapackage.json, as git searches for .git; the nearest wins. With none found: a
+    TargetError (exit 2) that names the folder searched from and asks for `give` (the option
+    that names a package instead).
+    """
+    here = Path(start).absolute() if start is not None else _current_folder()
+    misnamed = None
+    for folder in (here, *here.parents):
+        for name in DESCRIPTOR_NAMES:
+            candidate = folder / name
+            if candidate.is_file():
+                return candidate
+        if misnamed is None and (folder / "datapackage.yml").is_file():
+            misnamed = folder / "datapackage.yml"
+    hint = (f" ({misnamed} is not read: name it datapackage.yaml)" if misnamed else "")
+    raise TargetError(f"no datapackage.yaml or datapackage.json in {here} or any folder above it; "
+                      f"give {give}{hint}")
+
+
+def package_root(start: str | Path | None = None, give: str = "a TARGET") -> Path:
+    """The folder of the package around `start` (default: the current folder), where its
+    default outputs (build/, dist/) go."""
+    return discover_descriptor(start, give).parent
+
+
 def find_descriptor(target: str | Path | None) -> Path:
-    """Turn a target (None, a folder, or a descriptor file) into the descriptor's path."""
-    base = Path(target) if target is not None else default_root()
+    """Turn a target into the descriptor's path: a descriptor file, a folder holding one, or
+    None for the package around the current folder (see discover_descriptor)."""
+    if target is None:
+        return discover_descriptor()
+    base = Path(target)
     if base.is_dir():
         for name in DESCRIPTOR_NAMES:
             if (base / name).is_file():
                 return base / name
-        raise TargetError(f"{base}: no datapackage.yaml or datapackage.json in this folder")
+        where = "" if base.is_absolute() else f" ({base.absolute()})"
+        raise TargetError(f"{base}: no datapackage.yaml or datapackage.json in this folder{where}")
     if not base.exists():
         raise TargetError(f"{base}: no such file or folder")
     return base
@@ -174,6 +226,12 @@ def _cached(descriptor_path: str, mtime: float) -> Package:
 
 
 def open_package(target: str | Path | None = None) -> Package:
-    """Open a package from a folder or descriptor (default: the one shipped with the code)."""
+    """Open the package a command works on: a folder or descriptor, or (None) the package
+    around the current folder — never the data the code was installed with."""
     path = find_descriptor(target).resolve()
     return _cached(str(path), path.stat().st_mtime)
+
+
+def open_shipped(root: str | Path | None = None) -> Package:
+    """Open the dataset the code ships with (or `root` when given): what kzcn.load reads."""
+    return open_package(root if root is not None else shipped_root())

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .dtypes import cast_column, enum_of
 from ..errors import DataError
-from .descriptor import Package, Resource, open_package
+from .descriptor import Package, Resource, open_shipped
 from .order import sorted_positions
 
 MAX_LISTED = 5
@@ -25,7 +25,7 @@ def _package(version, root) -> Package:
         from .download import fetch_release  # only when a published version is asked for
 
         root = fetch_release(version)
-    return open_package(root)
+    return open_shipped(root)  # the shipped dataset unless a root or version says otherwise
 
 
 def read_raw(resource: Resource) -> pd.DataFrame:
@@ -90,7 +90,11 @@ def load_resource(resource: Resource, version: str | None = None) -> pd.DataFram
 
 
 def load(name: str, version: str | None = None, root: str | Path | None = None) -> pd.DataFrame:
-    """One table as a typed DataFrame; `version=None` is the data shipped with the code."""
+    """One table as a typed DataFrame; `version=None` is the data shipped with the code.
+
+    The current folder plays no part (a researcher wants the dataset they installed, wherever
+    their notebook is); `root` reads another package instead.
+    """
     package = _package(version, root)
     frame = load_resource(package.resource(name), package.version)
     frame.attrs["licenses"] = package.descriptor.get("licenses", [])
@@ -98,6 +102,6 @@ def load(name: str, version: str | None = None, root: str | Path | None = None) 
 
 
 def load_package(version: str | None = None, root: str | Path | None = None) -> dict[str, pd.DataFrame]:
-    """Every table, in descriptor order."""
+    """Every table, in descriptor order; the same package as load() reads."""
     package = _package(version, root)
     return {r.name: load_resource(r, package.version) for r in package.resources}

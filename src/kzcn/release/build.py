@@ -147,10 +147,12 @@ class BuildResult:
     tables: int
     rows: int
     report: dict
+    descriptor: Path | None = None  # the source descriptor, absolute (for the summary line)
 
 
 def build(target=None, out: Path | None = None, validation_report: Path | None = None) -> BuildResult:
-    """The one entry point: build the package for `target` (default: this repository)."""
+    """The one entry point: build the package for `target` (default: the package around the
+    current folder), into build/datapackage beside its descriptor unless `out` says otherwise."""
     inputs = load_inputs(target, validation_report)
     files = process(inputs)
     out = Path(out) if out else default_out(inputs.package)
@@ -158,4 +160,5 @@ def build(target=None, out: Path | None = None, validation_report: Path | None =
     descriptor = json.loads(files["datapackage.json"])
     rows = sum(len(csvnorm.parse_csv(files[r["path"]], r["path"]).rows) for r in descriptor["resources"])
     return BuildResult(out=out, version=inputs.package.version, created=inputs.created,
-                       tables=len(descriptor["resources"]), rows=rows, report=inputs.report)
+                       tables=len(descriptor["resources"]), rows=rows, report=inputs.report,
+                       descriptor=inputs.package.descriptor_path.resolve())

@@ -138,10 +138,12 @@ def from_revision(repo: Path, rev: str) -> Snapshot:
 
 
 def default_repo() -> Path:
-    """Revisions are read from the git work tree around the current folder, else this checkout."""
-    from ..package.descriptor import default_root
+    """Revisions are read at the package around the current folder (found upward, like git):
+    `git show REV:./datapackage.yaml` there, so a package in a subfolder of its repository
+    works too. Never the checkout the code runs from. No package: exit 2, asking for --repo."""
+    from ..package.descriptor import package_root
 
-    return gitread.toplevel(Path.cwd()) or default_root()
+    return package_root(give="--repo DIR for revisions")
 
 
 def load_side(spec: str, repo: Path | None = None) -> Snapshot:

@@ -16,7 +16,7 @@ import io
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import diff as diffmod
@@ -157,6 +157,7 @@ class ReleaseOutputs:
     zip_name: str
     files: dict[str, bytes]  # dist file name -> bytes; the zip first
     sha256: str
+    descriptor: Path | None = None  # the built package's datapackage.json, absolute (for the summary)
 
 
 def process(inputs: ReleaseInputs) -> ReleaseOutputs:
@@ -214,16 +215,21 @@ def save_outputs(outputs: ReleaseOutputs, dist: Path) -> None:
 def release(build_dir: Path | None = None, dist: Path | None = None, report_dir: Path | None = None,
             expectations_dir: Path | None = None, previous: str | None = None) -> tuple[Path, ReleaseOutputs]:
     """The one entry point. Defaults: build/datapackage, build/report, build/expectations, dist/
-    in this repository (report and expectations only if present; "none" leaves them out);
-    `previous` is a zip, folder or revision, None for the last vX.Y.Z tag older than this
-    version, or "none"."""
-    from ..package.descriptor import default_root
+    beside the descriptor of the package around the current folder (found upward, like git;
+    report and expectations only if present; "none" leaves them out); `previous` is a zip,
+    folder or revision, None for the last vX.Y.Z tag older than this version, or "none".
+    The package is looked for only when a default is needed, so with --build and --dist given
+    the command runs anywhere."""
+    from ..package.descriptor import package_root
 
-    root = default_root()
-    build_dir = Path(build_dir) if build_dir else root / "build" / "datapackage"
-    dist = Path(dist) if dist else root / "dist"
+    if not build_dir or not dist:
+        root = package_root(give="--build and --dist")
+        build_dir = build_dir or root / "build" / "datapackage"
+        dist = dist or root / "dist"
+    build_dir, dist = Path(build_dir), Path(dist)
     extras = {name: None if given == "none" else Path(given) if given else build_dir.parent / name
               for name, given in (("report", report_dir), ("expectations", expectations_dir))}
     outputs = process(load_inputs(build_dir, extras, previous))
+    outputs = replace(outputs, descriptor=(build_dir / "datapackage.json").resolve())
     save_outputs(outputs, dist)
     return dist / outputs.zip_name, outputs

@@ -6,7 +6,9 @@ what a change did even when it broke the data; `kzcn release` is the gate that r
 with errors. Metrics: rows per table, findings by severity, by code and by rule.
 
 The report kept here goes into the release, so it must have the same bytes for the same
-data: statistics that measure the run rather than the data (timings) are dropped.
+data: statistics that measure the run rather than the data (timings) are dropped, and so is
+the absolute path of the descriptor (`stats.descriptor`), which names the machine and folder
+the run happened in; `stats.package` keeps the descriptor's name.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from ..errors import DataError, UsageError
 from ..package.descriptor import Package, open_package
 
 SEVERITIES = ("error", "warning")
+_WHERE_RUN = ("descriptor",)  # top-level stats that say where a run happened, not what the data is
 _VOLATILE = ("seconds", "elapsed", "duration", "timing", "timings", "started", "finished", "timestamp",
              "started_at", "finished_at", "wall_time", "cpu_time")
 
@@ -41,7 +44,8 @@ def stable(value):
 
 def stable_report(report: dict) -> dict:
     out = dict(report)
-    out["stats"] = stable(report.get("stats", {}))
+    stats = stable(report.get("stats", {}))
+    out["stats"] = {k: v for k, v in stats.items() if k not in _WHERE_RUN} if isinstance(stats, dict) else stats
     return out
 
 
@@ -101,6 +105,7 @@ def compute_metrics(report: dict, rows: dict[str, int]) -> dict:
 class StageOutputs:
     report: dict
     metrics: dict
+    descriptor: Path | None = None  # the descriptor read, absolute (for the command's summary line)
 
 
 def load_inputs(target) -> Package:
@@ -109,7 +114,8 @@ def load_inputs(target) -> Package:
 
 def process(package: Package) -> StageOutputs:
     report = run_validator(package.descriptor_path)
-    return StageOutputs(report=report, metrics=compute_metrics(report, row_counts(package)))
+    return StageOutputs(report=report, metrics=compute_metrics(report, row_counts(package)),
+                        descriptor=package.descriptor_path.resolve())
 
 
 def save_outputs(outputs: StageOutputs, report_path: Path, metrics_path: Path) -> None:
@@ -118,7 +124,8 @@ def save_outputs(outputs: StageOutputs, report_path: Path, metrics_path: Path) -
 
 
 def run(target=None, report_path=None, metrics_path=None) -> StageOutputs:
-    """The validate stage: report and metrics for the package at `target` (default: this repository)."""
+    """The validate stage: report and metrics for the package at `target` (default: the package
+    around the current folder); outputs default to build/ beside its descriptor."""
     package = load_inputs(target)
     base = package.root / "build"
     outputs = process(package)

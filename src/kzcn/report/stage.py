@@ -1,9 +1,10 @@
 """The quality report stage (`kzcn report`): load inputs, process, save outputs, one entry point.
 
-Inputs: a data package (default: this dataset) and its consistency rules. Process: the
+Inputs: a data package (default: the one around the current folder, found upward like git) and
+its consistency rules. Process: the
 validator's findings (kzcn.validate), the Great Expectations suites compiled from the Table
 Schemas run through a file-backed context (kzcn.report.gx_run), the dataset at a glance, the charts.
-Outputs, under one output folder (default build/):
+Outputs, under one output folder (default: build/ beside the package's descriptor):
 
     expectations/<table>.json   the suites, as great_expectations serialises them (released)
     gx/                         the GE project; wiped on every run
@@ -83,6 +84,7 @@ class ReportRun:
     summary: dict
     exit_code: int
     screenshot: Path | None = None
+    descriptor: Path | None = None  # the descriptor read, absolute (for the command's summary)
 
 
 # --- inputs ------------------------------------------------------------------------------------
@@ -217,9 +219,11 @@ def render_pages(context: dict) -> dict[str, str]:
     return {name: env.get_template(f"{name}.html.j2").render(**context) for name in ("index", "rules")}
 
 
-def build_report(target=None, output="build", rules=None, strict: bool = False,
+def build_report(target=None, output=None, rules=None, strict: bool = False,
                  screenshot: bool = False) -> ReportRun:
-    """Run the whole report stage; returns what it wrote. Exit code as `kzcn validate` would give."""
+    """Run the whole report stage; returns what it wrote. Exit code as `kzcn validate` would give.
+
+    `output` defaults to build/ beside the descriptor, wherever the command is run from."""
     from . import charts as charts_mod
     from ..atomic import write_text_atomic
     from .expectations import compile_suites, export_suites
@@ -230,13 +234,13 @@ def build_report(target=None, output="build", rules=None, strict: bool = False,
     # load inputs
     package = open_package(target)
     rules_path = Path(rules) if rules is not None else default_rules_path(package)
-    report = validate(target, rules=rules, strict=strict)
+    report = validate(package.descriptor_path, rules=rules, strict=strict)
     rule_list = read_rules(rules_path)
     reads = {r.name: read_table(r) for r in package.resources}
     frames = {name: read.frame for name, read in reads.items()}
 
     # process
-    output = Path(output)
+    output = Path(output) if output is not None else package.root / "build"
     report_dir = output / "report"
     docs_dir = report_dir / "docs"
     specs = compile_suites(package)
@@ -277,4 +281,4 @@ def build_report(target=None, output="build", rules=None, strict: bool = False,
     failed = bool(report.errors) or bool(summary["expectations"]["suites_failed"]) or (strict and bool(report.warnings))
     return ReportRun(output=output, index=index, rules_page=rules_page, docs_index=docs_dir / "index.html",
                      summary_json=summary_json, expectations=exported, summary=summary,
-                     exit_code=1 if failed else 0, screenshot=shot)
+                     exit_code=1 if failed else 0, screenshot=shot, descriptor=package.descriptor_path.resolve())

@@ -3,7 +3,9 @@
 A finding says what is wrong, where (resource, path, line as an editor shows it, field) and in
 plain words why. The JSON shape is a published contract:
 {"valid", "errors", "warnings", "stats"}, each finding
-{"code", "severity", "resource", "path", "line", "field", "message"} (plus "rule" for rules).
+{"code", "severity", "resource", "path", "line", "field", "message"}, plus "rule" for rules, and
+"rule_rationale" and "hint" on every finding: the rule's one-line reason and what to do about it
+for layer 3, null for layers 1 and 2 (whose codes explain themselves in the catalogue).
 """
 from __future__ import annotations
 
@@ -29,6 +31,8 @@ class Finding:
     line: int | None = None
     field: str | None = None
     rule: str | None = None
+    rule_rationale: str | None = None  # the rule's one-line rationale (rules.yaml), layer 3 only
+    hint: str | None = None  # what a curator does about it: the rule's `hint`, else its kind's
 
     def to_dict(self) -> dict:
         # built by hand: dataclasses.asdict deep-copies field by field, a third of the time of
@@ -37,6 +41,8 @@ class Finding:
              "path": self.path, "line": self.line, "field": self.field}
         if self.rule is not None:
             d["rule"] = self.rule
+        d["rule_rationale"] = self.rule_rationale
+        d["hint"] = self.hint
         return d
 
     def sort_key(self):

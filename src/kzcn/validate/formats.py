@@ -1,10 +1,15 @@
 """Render a validation Report for people (text), machines (json) and GitHub pull requests (github).
 
 text: one block per file, one line per finding, `path:line field code message`, as editors and
-terminals turn `path:line` into a link; then one summary line with the counts.
-json: the published contract {"valid", "errors", "warnings", "stats"} (Report.to_json).
+terminals turn `path:line` into a link, and under a rule's finding an indented line with the
+rule's rationale and what to do; then the descriptor checked and one summary line with the counts.
+json: the published contract {"valid", "errors", "warnings", "stats"} (Report.to_json);
+stats.descriptor is the absolute path of the descriptor checked.
 github: one workflow command per finding, `::error file=…,line=…,title=…::message` (or
-`::warning`), so a pull request shows each finding on its line; then the summary line.
+`::warning`), the rationale and hint on the message's second line, so a pull request shows each
+finding on its line; then a `::notice::` naming the descriptor checked, and the summary line.
+A reader can always tell which package was read: a green result about files nobody opened is the
+failure this guards against.
 """
 from __future__ import annotations
 
@@ -47,6 +52,23 @@ def summary(report) -> str:
     return "kzcn validate: " + "; ".join(parts)
 
 
+def checked_line(report) -> str | None:
+    """`checked /abs/path/datapackage.yaml`: which descriptor the report is about."""
+    descriptor = (report.stats or {}).get("descriptor")
+    return f"checked {descriptor}" if descriptor else None
+
+
+def advice(f) -> str | None:
+    """A rule finding's why and what to do, in one line (`Why: … Fix: …`); None for layers 1 and 2."""
+    why, hint = getattr(f, "rule_rationale", None), getattr(f, "hint", None)
+    parts = []
+    if why:
+        parts.append(f"Why: {why}" + ("" if why.endswith((".", "!", "?")) else "."))
+    if hint:
+        parts.append(f"Fix: {hint}")
+    return " ".join(parts) or None
+
+
 def _location(f) -> str:
     if f.path and f.line is not None:
         return f"{f.path}:{f.line}"
@@ -67,7 +89,13 @@ def render_text(report) -> str:
             code = f.code if f.severity == ERROR else f"{f.code} (warning)"
             rule = f" [rule {f.rule}]" if f.rule and f.rule != f.code else ""
             out.append(f"{_location(f)} {f.field or '-'} {code}{rule} {f.message}")
+            more = advice(f)
+            if more:
+                out.append(f"    {more}")
         out.append("")
+    checked = checked_line(report)
+    if checked:
+        out.append(checked)
     out.append(summary(report))
     return "\n".join(out) + "\n"
 
@@ -92,7 +120,12 @@ def render_github(report) -> str:
         title = f.code + (f" ({f.field})" if f.field else "")
         props.append(f"title={_escape_property(title)}")
         where = f"{f.resource}: " if f.resource and not f.path else ""
-        out.append(f"::{kind} {','.join(props)}::{_escape_data(where + f.message)}")
+        more = advice(f)
+        text = where + f.message + (f"\n{more}" if more else "")
+        out.append(f"::{kind} {','.join(props)}::{_escape_data(text)}")
+    checked = checked_line(report)
+    if checked:
+        out.append(f"::notice title=kzcn validate::{_escape_data(checked)}")
     out.append(summary(report))
     return "\n".join(out) + "\n"
 

@@ -36,10 +36,12 @@ def render(readme: str, root: Path) -> str:
 
 def main() -> int:
     from ..atomic import write_text_atomic
-    from ..package.descriptor import default_root
+    from ..package.descriptor import package_root
 
-    root = default_root()
+    root = package_root()  # the checkout around the current folder, as every command finds it
     path = root / "README.md"
+    if not path.is_file():
+        raise SystemExit(f"{path}: no README.md beside the package's descriptor")
     new = render(path.read_text(encoding="utf-8"), root)
     write_text_atomic(path, new)
     return 0

@@ -10,8 +10,10 @@ be read is reported and the others are still checked.
 This module only puts the layers in order: layers 1 and 2 on one table are `check_table`
 (kzcn.validate.table), the typed frames handed to layer 3 are kzcn.validate.frames.
 
-The target is this repository (default), a folder holding a datapackage.yaml/.json, or any
-descriptor file, so the same engine validates other people's packages. Only `open_package` and a
+The target is a folder holding a datapackage.yaml/.json or any descriptor file, so the same engine
+validates other people's packages; with none, the package around the current folder (found upward,
+like git; see kzcn.package.descriptor), never the data the code was installed with. The report
+states which descriptor it read (stats.descriptor, absolute). Only `open_package` and a
 rules file given by hand can make validation impossible (exit 2); everything else about the data
 is a finding (exit 1 on errors).
 """
@@ -104,7 +106,8 @@ def _import_rules_meanwhile() -> None:
 
 
 def validate(target=None, rules=None, strict: bool = False) -> Report:
-    """Validate a data package (default: this dataset); a Report with every finding of every layer."""
+    """Validate a data package (default: the one around the current folder); a Report with every
+    finding of every layer."""
     from ..package import infer
     from . import schema
     from . import structure  # noqa: F401 - before the background import starts
@@ -138,6 +141,7 @@ def validate(target=None, rules=None, strict: bool = False) -> Report:
     severity = Counter(f.severity for f in findings)
     stats = {
         "package": _relative(package.descriptor_path, package.root),
+        "descriptor": str(package.descriptor_path.resolve()),
         "tables": table_stats,
         "rows": sum(t.get("rows", 0) for t in table_stats.values()),
         "findings": {

@@ -36,6 +36,17 @@ NOT_APPLICABLE = "rule-not-applicable"
 RULE_ERROR = "rule-error"
 RESOLUTION_UNMATCHED = "resolution-unmatched"
 
+# What to do about the findings the rule runner itself makes (a rule's own findings take their
+# hint from the rule or its kind, registry.KINDS).
+RUNNER_HINTS = {
+    NOT_APPLICABLE: "add the table or field the rule reads, or remove the rule from validation/rules.yaml "
+                    "if it does not apply to this package",
+    RULE_ERROR: "a fault in the rule's code, not in the data: report it with this message; the other "
+                "rules and layers still ran",
+    RESOLUTION_UNMATCHED: "update the resolution's rule and rows in validation/resolutions.yaml, or remove it "
+                          "if the conflict is gone",
+}
+
 
 def _relative(path: Path, root: Path) -> str:
     try:
@@ -61,7 +72,8 @@ def run_rules(package, frames, rules_path) -> list[Finding]:
             results = KINDS[rule.kind].function(frames, rule.params, ctx) or []
         except NotApplicable as exc:
             found.append((Finding(code=NOT_APPLICABLE, severity=WARNING, rule=rule.id,
-                                  message=f"rule {rule.id} ({rule.kind}) skipped: {exc}"), frozenset()))
+                                  message=f"rule {rule.id} ({rule.kind}) skipped: {exc}",
+                                  rule_rationale=rule.rationale, hint=RUNNER_HINTS[NOT_APPLICABLE]), frozenset()))
             continue
         except ParamError as exc:
             raise TargetError(f"{rule.where()}: rule {rule.id!r} ({rule.kind}): {exc}") from None
@@ -69,12 +81,14 @@ def run_rules(package, frames, rules_path) -> list[Finding]:
             raise
         except Exception as exc:  # a fault in a rule must not hide the other layers' findings
             found.append((Finding(code=RULE_ERROR, severity=ERROR, rule=rule.id,
-                                  message=f"rule {rule.id} ({rule.kind}) could not run: {type(exc).__name__}: {exc}"),
+                                  message=f"rule {rule.id} ({rule.kind}) could not run: {type(exc).__name__}: {exc}",
+                                  rule_rationale=rule.rationale, hint=RUNNER_HINTS[RULE_ERROR]),
                           frozenset()))
             continue
         for f in results:
             found.append((f, ctx.rows_of.get(f, frozenset())))
 
+    rationale = {r.id: r.rationale for r in ruleset.rules}
     kept: list[Finding] = []
     used: set[int] = set()
     for f, rows in found:
@@ -88,6 +102,7 @@ def run_rules(package, frames, rules_path) -> list[Finding]:
             kept.append(Finding(
                 code=RESOLUTION_UNMATCHED, severity=WARNING, rule=res.rule,
                 path=_relative(res.path, package.root), line=res.line,
+                rule_rationale=rationale.get(res.rule), hint=RUNNER_HINTS[RESOLUTION_UNMATCHED],
                 message=(f"resolution for rule {res.rule} on {res.table} rows {', '.join(res.rows)} matches no finding: "
                          f"the conflict is gone or the rows were renamed; update or remove it")))
     return sorted(kept, key=Finding.sort_key)

@@ -13,6 +13,9 @@ from pathlib import Path
 from ...errors import TargetError
 
 RULE_KEYS = ("id", "kind", "params", "severity", "rationale")
+# Optional: `hint`, what a curator should do about a finding, when the kind's own hint
+# (registry.KINDS) does not fit this rule.
+RULE_OPTIONAL_KEYS = ("hint",)
 SEVERITIES = ("error", "warning")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 DECISIONS = ("prefer", "both_stand", "accept")
@@ -31,9 +34,18 @@ class Rule:
     rationale: str
     path: Path
     line: int
+    hint: str | None = None  # as written in the rules file; see `advice` for the one a finding carries
 
     def where(self) -> str:
         return f"{self.path}:{self.line}"
+
+    @property
+    def advice(self) -> str:
+        """What to do about this rule's findings: its own hint, else its kind's."""
+        from .registry import GENERIC_HINT, KINDS
+
+        spec = KINDS.get(self.kind)
+        return self.hint or (spec.hint if spec is not None else "") or GENERIC_HINT
 
 
 @dataclass(frozen=True)
@@ -118,10 +130,10 @@ def load_rules(path: Path | str) -> RuleSet:
         missing = [k for k in RULE_KEYS if k not in item]
         if missing:
             raise TargetError(f"{where}: rule {item.get('id', '#' + str(i + 1))!r} lacks {', '.join(missing)}")
-        extra = sorted(set(map(str, item)) - set(RULE_KEYS))
+        extra = sorted(set(map(str, item)) - set(RULE_KEYS) - set(RULE_OPTIONAL_KEYS))
         if extra:
             raise TargetError(f"{where}: rule {item['id']!r} has unknown key(s) {', '.join(extra)}; "
-                              f"allowed: {', '.join(RULE_KEYS)}")
+                              f"allowed: {', '.join(RULE_KEYS + RULE_OPTIONAL_KEYS)}")
         rid = item["id"]
         if not isinstance(rid, str) or not ID_PATTERN.match(rid):
             raise TargetError(f"{where}: rule id {rid!r} must be lower-case words joined by hyphens")
@@ -137,6 +149,9 @@ def load_rules(path: Path | str) -> RuleSet:
         rationale = item["rationale"]
         if not isinstance(rationale, str) or not rationale.strip() or "\n" in rationale.strip():
             raise TargetError(f"{where}: rule {rid!r} needs a one-line rationale")
+        hint = item.get("hint")
+        if hint is not None and (not isinstance(hint, str) or not hint.strip() or "\n" in hint.strip()):
+            raise TargetError(f"{where}: rule {rid!r} hint must be one line of text (what to do about a finding)")
         params = item["params"]
         if params is None:
             params = {}
@@ -151,7 +166,8 @@ def load_rules(path: Path | str) -> RuleSet:
             allowed = ", ".join(list(spec.required) + list(spec.optional))
             raise TargetError(f"{where}: rule {rid!r} ({kind}) has unknown parameter(s) {', '.join(extra)}; "
                               f"allowed: {allowed}")
-        rules.append(Rule(rid, kind, params, severity, rationale.strip(), path, line))
+        rules.append(Rule(rid, kind, params, severity, rationale.strip(), path, line,
+                          hint.strip() if hint is not None else None))
 
     ruleset = RuleSet(rules)
     ref = data.get("resolutions")

@@ -55,6 +55,7 @@ class RuleContext:
         self.frames = frames
         self.rule = rule
         self.rows_of: dict[Finding, frozenset] = {}
+        self.advice = getattr(rule, "advice", None)  # what to do, once per rule run, not per finding
 
     # ---- tables and fields ----------------------------------------------------------------
     def table(self, name: str, fields=()) -> pd.DataFrame | None:
@@ -120,7 +121,8 @@ class RuleContext:
                 severity: str | None = None, rows=()) -> Finding:
         f = Finding(code=self.rule.id, severity=severity or self.rule.severity, message=message,
                     resource=table, path=self.path_of(table) if table else None,
-                    line=int(line) if line is not None else None, field=field, rule=self.rule.id)
+                    line=int(line) if line is not None else None, field=field, rule=self.rule.id,
+                    rule_rationale=self.rule.rationale, hint=self.advice)
         self.rows_of[f] = frozenset((table, r) for r in rows)
         return f
 

@@ -5,6 +5,10 @@ misspelt parameter is a clear error with its line, not a rule that silently chec
 Parameters common to most kinds: table (or a list of tables), where (a row selector),
 wildcards ({field: [values that match anything]}), point_tolerance (relative slack on
 stated point values, default 0.02).
+
+Beside each kind sits its `hint`: what a curator does about one of its findings ("correct the
+row", "record the decision in validation/resolutions.yaml"). It is data, not a branch in the
+code that reports, so a new kind brings its advice with it; a rule may override it (`hint:`).
 """
 from __future__ import annotations
 
@@ -28,56 +32,89 @@ class KindSpec:
     required: tuple[str, ...]
     optional: tuple[str, ...]
     summary: str
+    # What a curator does about a finding of this kind, shown under it (text), in the JSON
+    # (`hint`) and in GitHub annotations; a rule overrides it with `hint:` in rules.yaml.
+    hint: str = ""
 
+
+GENERIC_HINT = ("check the row against its source and correct it; if the data are right, record the decision "
+                "in validation/resolutions.yaml")
 
 KINDS: dict[str, KindSpec] = {
     "part_within_whole": KindSpec(
         containment.part_within_whole, ("table",),
         ("part", "whole", "match", "link", "wildcards", "measures"),
-        "a part (launched projects, a province, exports) lies within its whole"),
+        "a part (launched projects, a province, exports) lies within its whole",
+        hint=("check the part's and the whole's value, scale, unit, qualifier and period against their sources "
+              "and correct the one misread; if both sources are right, record the decision in "
+              "validation/resolutions.yaml")),
     "parts_add_up": KindSpec(
         containment.parts_add_up, ("table", "whole", "parts", "match"),
         ("wildcards", "point_tolerance", "measure"),
-        "parts (exports, imports) add up to their whole (turnover)"),
+        "parts (exports, imports) add up to their whole (turnover)",
+        hint=("check each part's and the whole's value, scale and qualifier against its source and correct the "
+              "one misread; if all sources are right, record the decision in validation/resolutions.yaml")),
     "share_plausible": KindSpec(
         shares.share_plausible, ("table",), ("where", "value", "qualifier", "unit_field", "unit"),
-        "a share is stated in percent and can lie in 0-100"),
+        "a share is stated in percent and can lie in 0-100",
+        hint=("correct the value, unit or qualifier from the source: a share is stated in percent (6 for 6%, "
+              "not 0.06)")),
     "share_matches": KindSpec(
         shares.share_matches, ("table",),
         ("share", "numerator", "denominator", "pairs", "wildcards", "same", "point_tolerance"),
-        "a stated share agrees with numerator / denominator"),
+        "a stated share agrees with numerator / denominator",
+        hint=("check the share and the two values it is computed from (period, basis, scope) against their "
+              "sources and correct the one misread; if both sources are right, record the decision in "
+              "validation/resolutions.yaml")),
     "growth_matches": KindSpec(
         growth.growth_matches, ("table", "match"),
         ("growth", "values", "period", "base_period", "wildcards", "point_tolerance"),
-        "a stated growth agrees with the values of its two periods"),
+        "a stated growth agrees with the values of its two periods",
+        hint=("check the growth and the values of its period and base period against their sources and correct "
+              "the one misread; if both sources are right, record the decision in validation/resolutions.yaml")),
     "rank_consistent": KindSpec(
         ranks.rank_consistent, ("table", "entity", "match"), ("rank", "values", "set", "wildcards", "complete"),
-        "a stated rank agrees with the values of the same period and basis"),
+        "a stated rank agrees with the values of the same period and basis",
+        hint=("check the rank and the compared values (period, basis) against their sources and correct the one"
+              " misread; if both sources are right, record the decision in validation/resolutions.yaml")),
     "sources_agree": KindSpec(
         agreement.sources_agree, ("table", "key"), ("where", "require", "source_field"),
-        "two sources stating the same figure state overlapping intervals"),
+        "two sources stating the same figure state overlapping intervals",
+        hint=("if one row misreads its source, correct it; if both sources are right, record the decision "
+              "(prefer one row, or both_stand) in validation/resolutions.yaml")),
     "magnitude_plausible": KindSpec(
         magnitude.magnitude_plausible, ("table", "group_by"), ("where", "orders", "min_rows", "value", "scale"),
-        "no figure is orders of magnitude off the median of comparable rows"),
+        "no figure is orders of magnitude off the median of comparable rows",
+        hint=("check the row's scale and unit against its source (million for billion is the usual slip) and "
+              "correct them")),
     "not_after_publication": KindSpec(
         timing.not_after_publication, ("table", "date"), ("where", "unless", "source", "source_field"),
-        "nothing reported happens after its source was published"),
+        "nothing reported happens after its source was published",
+        hint=("correct the row's date or its source_id from the source: the event cannot postdate the document "
+              "that reports it")),
     "date_order": KindSpec(
         timing.date_order, ("table", "start", "end"), ("where", "strict"),
-        "an end date is not before its start date"),
+        "an end date is not before its start date",
+        hint=("correct the start or end date from the source (they may be swapped)")),
     "cumulative_not_shrinking": KindSpec(
         timing.cumulative_not_shrinking, ("table", "match"), ("where", "start", "end"),
-        "a cumulative figure does not shrink as its period grows"),
+        "a cumulative figure does not shrink as its period grows",
+        hint=("check both rows' periods and values against their sources and correct the one misread (a "
+              "mislabelled period or basis is the usual cause)")),
     "codes_valid": KindSpec(
         references.codes_valid, ("table", "field", "code"), ("where", "country", "only_pattern", "skip"),
-        "codes are valid ISO codes (pycountry)"),
+        "codes are valid ISO codes (pycountry)",
+        hint=("correct the code to one of the ISO codes the rule names (pycountry lists them)")),
     "no_orphans": KindSpec(
         references.no_orphans, ("child", "parent"), ("skip_if_foreign_key",),
-        "every child row points at an existing parent row"),
+        "every child row points at an existing parent row",
+        hint=("correct the reference, or add the row it names to the parent table")),
     "has_children": KindSpec(
         references.has_children, ("parent", "child"), ("where",),
-        "every parent row has at least one child row"),
+        "every parent row has at least one child row",
+        hint=("add the missing child rows from the source, or correct the parent row")),
     "conditional_required": KindSpec(
         required.conditional_required, ("table", "require"), ("when",),
-        "fields that must be filled when a condition holds"),
+        "fields that must be filled when a condition holds",
+        hint=("fill in the named field from the source, or clear the field that makes it required")),
 }
