@@ -15,6 +15,7 @@ from . import agreement
 from . import containment
 from . import growth
 from . import magnitude
+from . import provenance
 from . import ranks
 from . import references
 from . import required
@@ -80,4 +81,13 @@ KINDS: dict[str, KindSpec] = {
     "conditional_required": KindSpec(
         required.conditional_required, ("table", "require"), ("when",),
         "fields that must be filled when a condition holds"),
+    "span_carries_value": KindSpec(
+        provenance.span_carries_value, ("table",), ("measures", "span", "derived", "where"),
+        "the source span states the row's value at its scale"),
+    "span_qualifier_agrees": KindSpec(
+        provenance.span_qualifier_agrees, ("table",), ("measures", "span", "derived", "where"),
+        "the row's qualifier agrees with the span's wording (more than, about, at least, up to)"),
+    "span_is_short": KindSpec(
+        provenance.span_is_short, ("table",), ("span", "max_length", "where"),
+        "the source span is a phrase, not a sentence or a paragraph"),
 }
