@@ -63,3 +63,11 @@ def test_the_wording_next_to_a_number_gives_its_qualifier(span, absolute, expect
 def test_up_to_and_less_than_wordings_agree_with_either_qualifier():
     assert agrees("less_than", "up_to") and agrees("up_to", "less_than")
     assert not agrees("exact", "more_than") and not agrees("at_least", "more_than")
+
+
+def test_odd_input_reads_as_text_not_as_a_crash():
+    assert carrying("ｒｅａｃｈｅｄ　＄１．１　ｂｉｌｌｉｏｎ", 1.1e9)  # full-width, as pasted from a CJK page
+    assert mentions("") == () and mentions("🚂 — \x00 ∞") == ()
+    many = "over 1 and " * 5000  # a pasted table: every number read, its qualifier from nearby words only
+    hits = carrying(many, 1)
+    assert len(hits) == 5000 and {wording(many, h)[0] for h in hits} == {"more_than"}

@@ -176,7 +176,10 @@ def _signed(text: str, start: int) -> bool:
 
 def _word_mentions(text: str, taken: list[tuple[int, int]]) -> list[Mention]:
     out = []
-    free = lambda a, b: all(b <= s or a >= e for s, e in taken)  # noqa: E731
+    covered = bytearray(len(text) + 1)  # characters a digit mention already reads
+    for s, e in taken:
+        covered[s:e] = b"\x01" * (e - s)
+    free = lambda a, b: not any(covered[a:b])  # noqa: E731
     for m in _WORD.finditer(text):
         if not free(m.start(), m.end()):
             continue

@@ -18,6 +18,7 @@ import re
 from .spans import Mention, normalise
 
 EXACT = "exact"
+WINDOW = 60  # characters either side of a number where its qualifier words can be
 
 # (phrase before the number, qualifier), longest phrases first so "не более" is not "более".
 _BEFORE = [
@@ -60,14 +61,14 @@ WORDING_AGREES = {
 def wording(span: str, mention: Mention) -> tuple[str, str | None]:
     """(qualifier the span's words give this number, the words that say so or None)."""
     text = normalise(span)
-    before = text[:mention.start]
+    before = text[max(0, mention.start - WINDOW):mention.start]  # touching words only: bounded work
     for rx, qualifier in _BEFORE_RE:
         m = rx.search(before)
         if m:
             if m.group(1).lower() == "до" and _RU_CHANGE.search(before):
                 continue
             return qualifier, m.group(1)
-    after = text[mention.end:]
+    after = text[mention.end:mention.end + WINDOW]
     for rx, qualifier in _AFTER_RE:
         m = rx.match(after)
         if m:
