@@ -10,6 +10,9 @@ from release_helpers import (add_person, build_and_release, commit_all, copy_pac
                              git_init, kzcn, set_version)
 
 
+NEW_NOTE = "Corrected note."
+
+
 @pytest.fixture(scope="module")
 def history(tmp_path_factory):
     """A git repository with two commits of the package (one cell changed, a row dropped, a row added,
@@ -21,7 +24,8 @@ def history(tmp_path_factory):
     kept = old_zip.with_name("old.zip")
     old_zip.rename(kept)
     set_version(repo, "9.0.0")
-    old_value = edit_cell(repo, "trade_volumes", "seed-shandong-h1-2023", "value", "1.2")
+    # a cell no rule ties to another: a value changed alone would no longer be in its source span
+    old_value = edit_cell(repo, "trade_volumes", "seed-shandong-h1-2023", "notes", NEW_NOTE)
     drop_row(repo, "milestones", "2023-09-03-first-grain-train-eastern-china")
     add_person(repo, "lin-wu-2")
     commit_all(repo, "new", "2024-02-01T00:00:00+00:00")
@@ -35,8 +39,8 @@ def _check(d, old_value):
     tables = {t["name"]: t for t in d["tables"]}
     assert tables["people"]["rows_added"][0]["key"] == {"person_id": "lin-wu-2"}
     assert tables["milestones"]["rows_removed"][0]["key"] == {"milestone_id": "2023-09-03-first-grain-train-eastern-china"}
-    assert tables["trade_volumes"]["changed"] == [{"key": {"trade_id": "seed-shandong-h1-2023"}, "field": "value",
-                                                   "old": old_value, "new": "1.2"}]
+    assert tables["trade_volumes"]["changed"] == [{"key": {"trade_id": "seed-shandong-h1-2023"}, "field": "notes",
+                                                   "old": old_value, "new": NEW_NOTE}]
     assert tables["sources"]["status"] == "unchanged"
     assert sorted(s["tables_changed"]) == ["milestones", "people", "trade_volumes"]
 
@@ -73,7 +77,7 @@ def test_text_output(history):
     assert "rows: 1 added, 1 removed, 1 changed (1 cell)" in out
     assert "  + person_id=lin-wu-2" in out
     assert "  - milestone_id=2023-09-03-first-grain-train-eastern-china" in out
-    assert f"  ~ trade_id=seed-shandong-h1-2023: value: '{history['old_value']}' -> '1.2'" in out
+    assert f"  ~ trade_id=seed-shandong-h1-2023: notes: '{history['old_value']}' -> '{NEW_NOTE}'" in out
     assert "unchanged: sources" in out
 
 

@@ -49,6 +49,14 @@ def _edit(root: Path, table: str, row_id: str, **cells):
     ("trade_volumes", "seed-shandong-share", {"value": "9"}, "seed-shandong-share-matches", "value", "error"),
     # "2.5 times" against $548 million and the 2021 value: claim 3.5 times
     ("trade_volumes", "seed-agri-exports-growth-2022", {"value": "3.5"}, "trade-growth-matches", "value", "error"),
+    # the span "first half of this year reached $1.1 billion" does not carry 1.2 billion
+    ("trade_volumes", "seed-shandong-h1-2023", {"value": "1.2"}, "trade-span-carries-value", "source_span", "error"),
+    # "some 25 projects" is approximately 25, not exactly
+    ("project_portfolios", "seed-portfolio-launched-since-2015", {"count_qualifier": "exact"},
+     "portfolio-span-qualifier-agrees", "count_qualifier", "warning"),
+    # "at least $150 billion" is at_least
+    ("targets", "seed-investment-150bn-seven-years", {"qualifier": "more_than"}, "target-span-qualifier-agrees",
+     "qualifier", "warning"),
 ])
 def test_seed_figures_are_checked_against_each_other(package_copy, table, row, cells, rule, field, severity):
     before = [f for f in Built(package_copy).run() if f.code == rule]

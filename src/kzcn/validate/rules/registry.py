@@ -19,6 +19,7 @@ from . import agreement
 from . import containment
 from . import growth
 from . import magnitude
+from . import provenance
 from . import ranks
 from . import references
 from . import required
@@ -117,4 +118,18 @@ KINDS: dict[str, KindSpec] = {
         required.conditional_required, ("table", "require"), ("when",),
         "fields that must be filled when a condition holds",
         hint=("fill in the named field from the source, or clear the field that makes it required")),
+    "span_carries_value": KindSpec(
+        provenance.span_carries_value, ("table",), ("measures", "span", "derived", "where"),
+        "the source span states the row's value at its scale",
+        hint=("correct the row's value or scale, or its source_span, from the source: the span is the shortest "
+              "verbatim phrase that carries the figure")),
+    "span_qualifier_agrees": KindSpec(
+        provenance.span_qualifier_agrees, ("table",), ("measures", "span", "derived", "where"),
+        "the row's qualifier agrees with the span's wording (more than, about, at least, up to)",
+        hint=("correct the row's qualifier, or its source_span, so the qualifier says what the span's wording "
+              "says (\"more than\", \"about\", ...)")),
+    "span_is_short": KindSpec(
+        provenance.span_is_short, ("table",), ("span", "max_length", "where"),
+        "the source span is a phrase, not a sentence or a paragraph",
+        hint=("cut the source_span to the shortest verbatim phrase that carries the figure and its qualifier")),
 }

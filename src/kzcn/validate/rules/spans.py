@@ -1,0 +1,269 @@
+"""The numbers a source span states, read the way its language writes them.
+
+A fact row keeps `source_span`, the shortest verbatim span of its source that carries the
+figure. To check that the span really carries the row's value, the span's numbers are read
+here as a reader of the source would read them, in English, Russian and Chinese news prose:
+
+- digits with thousands separators (1,234 / 1 234 / 1.234.567) and decimals with `.` or `,`
+  (24,1 in Russian); an ambiguous `1,234` or `1.234` in Cyrillic text gets both readings;
+- scale words after the number: thousand, million (mn, mln, млн), billion (bn, bln, bil, млрд),
+  trillion (трлн), hundred, dozen, and Chinese 万 / 亿 / 万亿 (1.1亿 is 110 million);
+- percentages (133.7%, percent, процент), multiples (2.5 times, fourfold, 2,5 раза, 倍),
+  ordinals (third, 3rd, третьим, 第三), number words (one..twenty, thirty..ninety, dozen,
+  hundred; Russian one..ten; Chinese numerals), a sign (-43, +4%);
+- ranges and lists that share one scale word ("27-28 billion", "from 27 to 28 billion").
+
+Each Mention keeps every absolute value it can mean (number x scale word); a row is carried
+when its value at its scale equals one of them up to representation (1.1 billion is "1,100
+million"), never up to rounding. Parsing is pure and cached by span text.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+TOLERANCE = 1e-9  # relative: float representation only, far below any rounding a source does
+
+_SPACE = " \u00a0\u202f\u2009"
+_DIGITS = (rf"(?<![\d.,])(?:\d{{1,3}}(?:[{_SPACE}]\d{{3}})+(?:[.,]\d+)?(?![\d])"   # 1 234 567,5
+           r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])"                                # 1,234,567.5
+           r"|\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?(?![\d.])"                             # 1.234.567,5
+           r"|\d{1,3}\.\d{3},\d+(?![\d.])"                                          # 1.234,5
+           r"|\d+(?:[.,]\d+)?)")                                                    # 1234 / 24.1 / 24,1
+
+_EN_UNITS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty".split())}
+_EN_TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if i > 1}
+_EN_ORDINALS = {w: i + 1 for i, w in enumerate(
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
+    "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split())}
+_EN_MULTIPLES = {"double": 2, "doubled": 2, "twofold": 2, "triple": 3, "tripled": 3, "threefold": 3,
+                 "quadrupled": 4, "fourfold": 4, "fivefold": 5, "tenfold": 10}
+_RU_CARDINALS = {"один": 1, "одна": 1, "одно": 1, "два": 2, "две": 2, "три": 3, "четыре": 4, "пять": 5,
+                 "шесть": 6, "семь": 7, "восемь": 8, "девять": 9, "десять": 10, "вдвое": 2, "втрое": 3}
+_RU_ORDINAL = re.compile(r"(перв|втор|трет|четв[её]рт|пят|шест|седьм|восьм|девят|десят)"
+                         r"(ый|ой|ий|ая|ое|ье|ья|ьей|ым|ьим|ого|ьего|ом|ьем|ую|ью|ые|ьи|ых|ьих|ыми|ьими)$")
+_RU_ORDINAL_VALUE = {"перв": 1, "втор": 2, "трет": 3, "четв": 4, "пят": 5, "шест": 6, "седьм": 7,
+                     "восьм": 8, "девят": 9, "десят": 10}
+_ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
+_ZH_BIG = {"万": 1e4, "亿": 1e8}
+_ZH_NUMERAL = re.compile("第?[零〇一二两三四五六七八九十百千万亿]+")
+
+# Scale words after a number (case-insensitive); the longest spelling first.
+_SCALE_WORDS = [
+    (r"trillion|trln|трлн\.?|триллион\w*", 1e12, "trillion"),
+    (r"billion|bln|bn|bil\.?|млрд\.?|миллиард\w*", 1e9, "billion"),
+    (r"million|mln|mn|млн\.?|миллион\w*", 1e6, "million"),
+    (r"thousand|тыс\.?|тысяч\w*", 1e3, "thousand"),
+    (r"hundred", 1e2, "hundred"),
+    (r"dozen", 12.0, "dozen"),
+]
+_SCALE_RE = re.compile(r"[ \-]?(" + "|".join(f"(?:{p})" for p, _, _ in _SCALE_WORDS) + r")(?![a-zа-яё])",
+                       re.IGNORECASE)
+_TIGHT_SCALE_RE = re.compile(r"([kmb])(?![a-zа-яё])", re.IGNORECASE)  # $310m, 5k, $2b: attached only
+_ZH_SCALE_RE = re.compile(r"[百千万亿]+")
+_KIND_RE = re.compile(r"\s?(%|percent|per cent|pct|процент\w*|times|-?fold|раза?|倍|x(?![a-z]))"
+                      r"|(st|nd|rd|th|-?(?:й|я|е|го|м|ым|им))(?![a-zа-яё])", re.IGNORECASE)
+_CONNECTOR = re.compile(r"^\s*(?:-|–|—|to|or|and|до|или|и|至|到|~)\s*$", re.IGNORECASE)
+_WORD = re.compile(r"[a-zа-яё]+(?:-[a-zа-яё]+)*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One number in a span: where it is, what it is written as, and every value it can mean."""
+
+    start: int
+    end: int
+    number: float                 # as written, before its scale word
+    readings: tuple[float, ...]   # absolute values (number x scale), the first the usual reading
+    label: str | None = None      # scale word or kind: billion, percent, times, ordinal
+    negative: bool = False
+
+    def describe(self) -> str:
+        return ("-" if self.negative else "") + show(self.number) + (f" ({self.label})" if self.label else "")
+
+
+def show(x: float) -> str:
+    """A stated number as written: no float noise, no exponent, every digit the source gave."""
+    if x == int(x) and abs(x) < 1e18:
+        return str(int(x))
+    return repr(float(x))
+
+
+def normalise(span: str) -> str:
+    """NFKC (full-width digits, ％, no-break spaces) and one kind of apostrophe; same length in
+    practice, so offsets stay meaningful for the qualifier wording."""
+    return unicodedata.normalize("NFKC", span or "")
+
+
+def _digit_readings(token: str, cyrillic: bool) -> list[float]:
+    compact = re.sub(f"[{_SPACE}]", "", token)
+    if re.search(f"[{_SPACE}]", token):                     # space thousands; the rest is decimal
+        return [float(compact.replace(",", "."))]
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", compact):
+        out = [float(compact.replace(",", ""))]
+        if cyrillic and compact.count(",") == 1 and "." not in compact:
+            out.append(float(compact.replace(",", ".")))    # Russian 1,234 = 1.234
+        return out
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+,\d+|\d{1,3}(?:\.\d{3}){2,}", compact):
+        return [float(compact.replace(".", "").replace(",", "."))]
+    if re.fullmatch(r"\d{1,3}\.\d{3}", compact):
+        out = [float(compact)]
+        if cyrillic:
+            out.append(float(compact.replace(".", "")))     # Russian/European 1.234 = 1234
+        return out
+    return [float(compact.replace(",", "."))]
+
+
+def _zh_value(text: str) -> float | None:
+    """A Chinese numeral (三, 二十五, 一百二十, 三千万, 一亿五千万) as a number."""
+    total, section, digit = 0.0, 0.0, None
+    for ch in text:
+        if ch in _ZH_DIGITS:
+            digit = _ZH_DIGITS[ch]
+        elif ch in _ZH_UNITS:
+            section += (1 if digit is None else digit) * _ZH_UNITS[ch]
+            digit = None
+        elif ch in _ZH_BIG:
+            total = (total + section + (digit or 0)) * _ZH_BIG[ch]
+            section, digit = 0.0, None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+def _tail(text: str, end: int):
+    """What follows a number: (scale multiplier, scale label, kind label, new end)."""
+    mult, label = 1.0, None
+    m = _ZH_SCALE_RE.match(text, end)
+    if m:
+        for ch in m.group(0):
+            mult *= {"百": 1e2, "千": 1e3, "万": 1e4, "亿": 1e8}[ch]
+        label, end = m.group(0), m.end()
+    else:
+        m = _SCALE_RE.match(text, end) or _TIGHT_SCALE_RE.match(text, end)
+        if m:
+            word = m.group(1).lower()
+            for pattern, factor, name in _SCALE_WORDS:
+                if re.fullmatch(pattern, word, re.IGNORECASE):
+                    mult, label = factor, name
+                    break
+            else:
+                mult, label = {"k": (1e3, "thousand"), "m": (1e6, "million"), "b": (1e9, "billion")}[word]
+            end = m.end()
+    k = _KIND_RE.match(text, end)
+    kind = None
+    if k:
+        if k.group(1):
+            g = k.group(1).lower()
+            kind = "percent" if g in ("%", "percent", "per cent", "pct") or g.startswith("процент") else "times"
+        else:
+            kind = "ordinal"
+        end = k.end()
+    return mult, label, kind, end
+
+
+def _signed(text: str, start: int) -> bool:
+    """A minus sign right before the number, itself not inside a word or a range (COVID-19, 27-28)."""
+    if start == 0 or text[start - 1] not in "-−":
+        return False
+    return start == 1 or not text[start - 2].isalnum()
+
+
+def _word_mentions(text: str, taken: list[tuple[int, int]]) -> list[Mention]:
+    out = []
+    covered = bytearray(len(text) + 1)  # characters a digit mention already reads
+    for s, e in taken:
+        covered[s:e] = b"\x01" * (e - s)
+    free = lambda a, b: not any(covered[a:b])  # noqa: E731
+    for m in _WORD.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        word = m.group(0).lower()
+        parts = word.split("-")
+        value = kind = None
+        if all(p in _EN_UNITS or p in _EN_TENS for p in parts) and len(parts) <= 2:
+            value = sum(_EN_UNITS[p] if p in _EN_UNITS else _EN_TENS[p] for p in parts)
+        elif len(parts) == 2 and parts[0] in _EN_TENS and parts[1] in _EN_ORDINALS:
+            value, kind = _EN_TENS[parts[0]] + _EN_ORDINALS[parts[1]], "ordinal"
+        elif word in _EN_ORDINALS:
+            value, kind = _EN_ORDINALS[word], "ordinal"
+        elif word in _EN_MULTIPLES:
+            value, kind = _EN_MULTIPLES[word], "times"
+        elif parts[-1] == "fold" and all(p in _EN_UNITS for p in parts[:-1]) and len(parts) == 2:
+            value, kind = _EN_UNITS[parts[0]], "times"
+        elif word.endswith("fold") and word[:-4] in _EN_UNITS:
+            value, kind = _EN_UNITS[word[:-4]], "times"
+        elif word in _RU_CARDINALS:
+            value, kind = _RU_CARDINALS[word], ("times" if word in ("вдвое", "втрое") else None)
+        elif word == "dozen":
+            value = 12
+        elif word == "hundred":
+            value = 100
+        else:
+            r = _RU_ORDINAL.match(word)
+            if r:
+                value, kind = _RU_ORDINAL_VALUE[r.group(1)[:4] if r.group(1).startswith("четв") else r.group(1)], "ordinal"
+        if value is None:
+            continue
+        mult, label, tail_kind, end = _tail(text, m.end())
+        if word in ("hundred", "dozen"):
+            mult, label = 1.0, None
+        out.append(Mention(m.start(), end, float(value), (float(value) * mult,), label or tail_kind or kind))
+    for m in _ZH_NUMERAL.finditer(text):
+        raw = m.group(0)
+        ordinal = raw.startswith("第")
+        digits = raw[1:] if ordinal else raw
+        if not free(m.start(), m.end()) or not digits.strip("万亿百千十") and not ordinal:
+            continue  # a bare 万 or 亿 is a scale word of the digits before it, not a number
+        value = _zh_value(digits)
+        if value is None:
+            continue
+        mult, label, kind, end = _tail(text, m.end())
+        out.append(Mention(m.start(), end, value, (value * mult,), label or ("ordinal" if ordinal else kind)))
+    return out
+
+
+@lru_cache(maxsize=4096)
+def mentions(span: str) -> tuple[Mention, ...]:
+    """Every number the span states, in order of appearance."""
+    text = normalise(span)
+    cyrillic = bool(re.search("[а-яё]", text, re.IGNORECASE))
+    found: list[Mention] = []
+    for m in re.finditer(_DIGITS, text):
+        numbers = _digit_readings(m.group(0), cyrillic)
+        mult, label, kind, end = _tail(text, m.end())
+        neg = _signed(text, m.start())
+        found.append(Mention(m.start() - neg, end, numbers[0], tuple(n * mult for n in numbers),
+                             label or kind, neg))
+    found += _word_mentions(text, [(f.start, f.end) for f in found])
+    found.sort(key=lambda f: f.start)
+    return tuple(_share_scales(text, found))
+
+
+def _share_scales(text: str, found: list[Mention]) -> list[Mention]:
+    """27-28 billion, from 27 to 28 billion: a bare number joined to the next one by a range or
+    list connector also reads at that one's scale."""
+    out = list(found)
+    for i in range(len(out) - 2, -1, -1):
+        a, b = out[i], out[i + 1]
+        if (a.label is None and b.label and b.number and b.readings[0] != b.number
+                and _CONNECTOR.match(text[a.end:b.start])):
+            factor = b.readings[0] / b.number
+            out[i] = Mention(a.start, a.end, a.number, a.readings + tuple(r * factor for r in a.readings), b.label,
+                             a.negative)
+    return out
+
+
+def close(a: float, b: float, tol: float = TOLERANCE) -> bool:
+    return abs(a - b) <= tol * max(abs(a), abs(b), 1e-300)
+
+
+def carrying(span: str, absolute: float, tol: float = TOLERANCE) -> list[Mention]:
+    """The mentions of span that state this absolute value (its sign read from the words when
+    the number has none: 'dropped 43%' states -43)."""
+    return [m for m in mentions(span) if any(close(abs(absolute), abs(r), tol) for r in m.readings)]

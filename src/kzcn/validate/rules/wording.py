@@ -1,0 +1,80 @@
+"""How a span qualifies a number: the words right before (or after) it, read as a qualifier.
+
+"more than 6%", "over $31bn", "exceeded $1.3 billion", "свыше 40%", "超过30亿" say more_than;
+"about", "some", "nearly", "около", "约" say approximately; "at least", "не менее" at_least;
+"up to", "до", "不超过" up_to; "less than", "under", "менее", "不到" less_than; no such words,
+exact. Only words touching the number count (a currency sign may sit between), so that in
+"over 70 agreements worth $15 billion" the 70 is more than 70 and the $15 billion is exact,
+and in "nearly half - $44 billion" the 44 is exact.
+
+The schema has no separate value for "nearly" or "almost": they read as approximately.
+"до" is "up to" only when no verb of change governs it ("увеличить товарооборот до $40 млрд"
+is a target of 40, not a ceiling).
+"""
+from __future__ import annotations
+
+import re
+
+from .spans import Mention, normalise
+
+EXACT = "exact"
+WINDOW = 60  # characters either side of a number where its qualifier words can be
+
+# (phrase before the number, qualifier), longest phrases first so "не более" is not "более".
+_BEFORE = [
+    (r"not more than|no more than|not exceeding|up to|не более|не больше|не свыше|不超过|最多", "up_to"),
+    (r"at least|not less than|no less than|a minimum of|minimum of|не менее|не меньше|как минимум|"
+     r"至少|不少于|不低于", "at_least"),
+    (r"less than|fewer than|under|below|менее|меньше|不到|不足|低于|少于", "less_than"),
+    (r"more than|in excess of|upwards of|greater than|over|above|exceed(?:ed|ing|s)?|surpass(?:ed|ing|es)?|"
+     r"более чем|более|больше|свыше|превысил\w*|превыша\w*|превысит|超过|逾|多于|高于", "more_than"),
+    (r"approximately|approx\.|about|around|roughly|nearly|almost|some|close to|circa|около|почти|порядка|"
+     r"примерно|приблизительно|近|约|大约|将近|接近|差不多", "approximately"),
+    (r"до", "up_to"),
+]
+_AFTER = [
+    (r"\s*(?:or more|or above|and above)", "at_least"),
+    (r"\s*(?:or less|or fewer|and below)", "up_to"),
+    (r"\+|-plus|\s*plus", "more_than"),
+    (r"(?:美元|元|人民币|吨|个|家|项|人|辆)?(?:多|余|以上)", "more_than"),
+    (r"(?:美元|元|人民币|吨|个|家|项|人|辆)?左右", "approximately"),
+    (r"(?:美元|元|人民币|吨|个|家|项|人|辆)?(?:以下|以内)", "up_to"),
+]
+# Between the qualifier and the number: spaces and a currency.
+_FILLER = r"[\s$€¥£]*(?:US\$|USD|US|RMB|CNY|KZT|\$)?[\s$€¥£]*"
+_BEFORE_RE = [(re.compile(rf"(?<![a-zа-яё])({p}){_FILLER}$", re.IGNORECASE), q) for p, q in _BEFORE]
+_AFTER_RE = [(re.compile(p, re.IGNORECASE), q) for p, q in _AFTER]
+# A verb of change before "до" makes it "to", not "up to".
+_RU_CHANGE = re.compile(r"(довест|довед|увелич|нараст|вырос|возрос|расшир|повыс|сократ|сниз|упал|достиг|"
+                        r"доведен|составит|увеличен)\w*\s+(?:\S+\s+){0,3}до" + _FILLER + "$", re.IGNORECASE)
+
+WORDING_AGREES = {
+    "exact": {"exact"},
+    "more_than": {"more_than"},
+    "approximately": {"approximately"},
+    "at_least": {"at_least"},
+    "up_to": {"up_to", "less_than"},
+    "less_than": {"less_than", "up_to"},
+}
+
+
+def wording(span: str, mention: Mention) -> tuple[str, str | None]:
+    """(qualifier the span's words give this number, the words that say so or None)."""
+    text = normalise(span)
+    before = text[max(0, mention.start - WINDOW):mention.start]  # touching words only: bounded work
+    for rx, qualifier in _BEFORE_RE:
+        m = rx.search(before)
+        if m:
+            if m.group(1).lower() == "до" and _RU_CHANGE.search(before):
+                continue
+            return qualifier, m.group(1)
+    after = text[mention.end:mention.end + WINDOW]
+    for rx, qualifier in _AFTER_RE:
+        m = rx.match(after)
+        if m:
+            return qualifier, m.group(0).strip()
+    return EXACT, None
+
+
+def agrees(row_qualifier: str, worded: str) -> bool:
+    return row_qualifier in WORDING_AGREES.get(worded, {worded})
