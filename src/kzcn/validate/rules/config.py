@@ -13,6 +13,16 @@ from pathlib import Path
 from ...errors import TargetError
 
 RULE_KEYS = ("id", "kind", "params", "severity", "rationale")
+# `family` is optional in a rules file of one's own (the loader checks it when given); the
+# repository's rules.yaml states it for every rule, and a test holds it to that.
+OPTIONAL_RULE_KEYS = ("family",)
+# The rule families of the README's matrix (one row each, a column per figure table), and the
+# families outside it: what a rule checks, whatever kind of function checks it.
+MATRIX_FAMILIES = ("sources_agree", "magnitude_plausible", "part_within_whole", "parts_add_up", "growth_matches",
+                   "share_matches", "rank_consistent", "cumulative_not_shrinking", "date_order",
+                   "not_after_publication")
+FAMILIES = MATRIX_FAMILIES + ("references", "required", "provenance")
+FIGURE_TABLES = ("trade_volumes", "indicators", "project_portfolios", "projects", "targets")
 SEVERITIES = ("error", "warning")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 DECISIONS = ("prefer", "both_stand", "accept")
@@ -31,6 +41,7 @@ class Rule:
     rationale: str
     path: Path
     line: int
+    family: str | None = None
 
     def where(self) -> str:
         return f"{self.path}:{self.line}"
@@ -56,6 +67,8 @@ class RuleSet:
     rules: list[Rule]
     resolutions: list[Resolution] = field(default_factory=list)
     resolutions_path: Path | None = None
+    # {family: {table: reason}}: the cells of the matrix a family cannot apply to, and why
+    not_applicable: dict = field(default_factory=dict)
 
 
 def _parse(path: Path):
@@ -106,7 +119,7 @@ def load_rules(path: Path | str) -> RuleSet:
 
     path = Path(path)
     data, node = _parse(path)
-    data = _top_mapping(path, data, ("rules", "resolutions"), "rules")
+    data = _top_mapping(path, data, ("rules", "resolutions", "not_applicable"), "rules")
     lines = _item_lines(node, "rules")
     rules: list[Rule] = []
     seen: dict[str, int] = {}
@@ -118,10 +131,10 @@ def load_rules(path: Path | str) -> RuleSet:
         missing = [k for k in RULE_KEYS if k not in item]
         if missing:
             raise TargetError(f"{where}: rule {item.get('id', '#' + str(i + 1))!r} lacks {', '.join(missing)}")
-        extra = sorted(set(map(str, item)) - set(RULE_KEYS))
+        extra = sorted(set(map(str, item)) - set(RULE_KEYS) - set(OPTIONAL_RULE_KEYS))
         if extra:
             raise TargetError(f"{where}: rule {item['id']!r} has unknown key(s) {', '.join(extra)}; "
-                              f"allowed: {', '.join(RULE_KEYS)}")
+                              f"allowed: {', '.join(RULE_KEYS + OPTIONAL_RULE_KEYS)}")
         rid = item["id"]
         if not isinstance(rid, str) or not ID_PATTERN.match(rid):
             raise TargetError(f"{where}: rule id {rid!r} must be lower-case words joined by hyphens")
@@ -151,9 +164,12 @@ def load_rules(path: Path | str) -> RuleSet:
             allowed = ", ".join(list(spec.required) + list(spec.optional))
             raise TargetError(f"{where}: rule {rid!r} ({kind}) has unknown parameter(s) {', '.join(extra)}; "
                               f"allowed: {allowed}")
-        rules.append(Rule(rid, kind, params, severity, rationale.strip(), path, line))
+        family = item.get("family")
+        if family is not None and family not in FAMILIES:
+            raise TargetError(f"{where}: rule {rid!r} has unknown family {family!r}; known families: {', '.join(FAMILIES)}")
+        rules.append(Rule(rid, kind, params, severity, rationale.strip(), path, line, family))
 
-    ruleset = RuleSet(rules)
+    ruleset = RuleSet(rules, not_applicable=_not_applicable(path, data.get("not_applicable")))
     ref = data.get("resolutions")
     if ref is not None:
         if not isinstance(ref, str) or not ref.strip():
@@ -162,6 +178,28 @@ def load_rules(path: Path | str) -> RuleSet:
         ruleset.resolutions = load_resolutions(rpath, {r.id for r in rules})
         ruleset.resolutions_path = rpath
     return ruleset
+
+
+def _not_applicable(path: Path, data) -> dict:
+    """{family: {table: reason}}, checked: a matrix family, a figure table, a one-line reason."""
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise TargetError(f"{path}: 'not_applicable' must map a family to {{table: reason}}, found {type(data).__name__}")
+    out: dict[str, dict[str, str]] = {}
+    for family, cells in data.items():
+        if family not in MATRIX_FAMILIES:
+            raise TargetError(f"{path}: not_applicable names family {family!r}; matrix families: {', '.join(MATRIX_FAMILIES)}")
+        if not isinstance(cells, dict) or not cells:
+            raise TargetError(f"{path}: not_applicable.{family} must map a table to the reason the family cannot apply")
+        for table, reason in cells.items():
+            if table not in FIGURE_TABLES:
+                raise TargetError(f"{path}: not_applicable.{family} names table {table!r}; "
+                                  f"figure tables: {', '.join(FIGURE_TABLES)}")
+            if not isinstance(reason, str) or not reason.strip() or "\n" in reason.strip():
+                raise TargetError(f"{path}: not_applicable.{family}.{table} needs a one-line reason")
+            out.setdefault(family, {})[table] = reason.strip()
+    return out
 
 
 def load_resolutions(path: Path | str, rule_ids: set[str] | None = None) -> list[Resolution]:
@@ -209,7 +247,8 @@ def load_resolutions(path: Path | str, rule_ids: set[str] | None = None) -> list
 def markdown_table(path: Path | str) -> str:
     """The README's table of consistency rules, generated from the rules file so the two agree."""
     ruleset = load_rules(path)
-    lines = ["| rule (finding code) | kind | severity | why |", "|---|---|---|---|"]
+    lines = ["| rule (finding code) | family | kind | severity | why |", "|---|---|---|---|---|"]
     for r in ruleset.rules:
-        lines.append(f"| `{r.id}` | {r.kind} | {r.severity} | {r.rationale.replace('|', '/')} |")
+        family = (r.family or "").replace("_", " ")
+        lines.append(f"| `{r.id}` | {family} | {r.kind} | {r.severity} | {r.rationale.replace('|', '/')} |")
     return "\n".join(lines) + "\n"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from . import agreement
+from . import change
 from . import containment
 from . import growth
 from . import magnitude
@@ -19,6 +20,8 @@ from . import ranks
 from . import references
 from . import required
 from . import shares
+from . import siblings
+from . import stocks
 from . import timing
 
 
@@ -39,6 +42,20 @@ KINDS: dict[str, KindSpec] = {
         containment.parts_add_up, ("table", "whole", "parts", "match"),
         ("wildcards", "point_tolerance", "measure"),
         "parts (exports, imports) add up to their whole (turnover)"),
+    "siblings_within_whole": KindSpec(
+        siblings.siblings_within_whole, ("table", "link"), ("part", "whole", "match", "measures", "distinct", "wildcards"),
+        "the parts of one whole, added up, fit within it"),
+    "change_matches": KindSpec(
+        change.change_matches, ("table", "match"),
+        ("change", "values", "period", "base_period", "wildcards", "point_tolerance"),
+        "a stated absolute change (+$2.8 billion) is the difference of its two values"),
+    "stock_not_shrinking": KindSpec(
+        stocks.stock_not_shrinking, ("table", "series"), ("where", "as_of", "or_published", "measures"),
+        "a cumulative count or value does not fall between statements of one series"),
+    "stock_growth_plausible": KindSpec(
+        stocks.stock_growth_plausible, ("table", "series"),
+        ("where", "as_of", "or_published", "measures", "max_factor"),
+        "a cumulative count or value grows at most max_factor times a year between statements"),
     "share_plausible": KindSpec(
         shares.share_plausible, ("table",), ("where", "value", "qualifier", "unit_field", "unit"),
         "a share is stated in percent and can lie in 0-100"),
@@ -66,7 +83,7 @@ KINDS: dict[str, KindSpec] = {
         timing.date_order, ("table", "start", "end"), ("where", "strict"),
         "an end date is not before its start date"),
     "cumulative_not_shrinking": KindSpec(
-        timing.cumulative_not_shrinking, ("table", "match"), ("where", "start", "end"),
+        timing.cumulative_not_shrinking, ("table", "match"), ("where", "start", "end", "optional"),
         "a cumulative figure does not shrink as its period grows"),
     "codes_valid": KindSpec(
         references.codes_valid, ("table", "field", "code"), ("where", "country", "only_pattern", "skip"),
