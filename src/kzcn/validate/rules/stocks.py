@@ -21,6 +21,7 @@ import pandas as pd
 from .containment import _measures
 from .context import ParamError, as_list, na, text
 from .intervals import fmt
+from .quantities import MAX_CANDIDATES
 from .selection import keys_of, lines_of, select
 
 DAYS_PER_YEAR = 365.25
@@ -87,8 +88,8 @@ def _pairs(ctx, params):
             qs = ctx.quantities(t, frame, lines, value=m["value"], qualifier=m.get("qualifier"),
                                 scale=m.get("scale"), unit=m.get("unit"))
             for group in groups:
-                for i, a in enumerate(group):
-                    for b in group[i + 1:]:
+                for j, b in enumerate(group):
+                    for a in group[max(0, j - MAX_CANDIDATES):j]:  # bounded on long series
                         qa, qb = qs.get(a), qs.get(b)
                         if qa is None or qb is None or qa.unit != qb.unit or as_of[a] == as_of[b]:
                             continue
