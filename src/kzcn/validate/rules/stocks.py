@@ -39,22 +39,23 @@ def _published(ctx) -> dict[str, pd.Timestamp]:
     return out
 
 
-def _as_of(ctx, frame, lines, fields, fallback: bool) -> dict[int, pd.Timestamp]:
+def _as_of(ctx, frame, lines, fields, fallback: bool) -> tuple[dict[int, pd.Timestamp], set[int]]:
     """line -> the date a stock is stated as of: the first filled of `fields`, else (if asked)
-    the publication date of the row's source."""
+    the publication date of the row's source; and the lines dated by publication."""
     published = _published(ctx) if fallback else {}
-    out = {}
+    out, by_publication = {}, set()
     for ln in lines:
         when = next((frame.at[ln, f] for f in fields if not na(frame.at[ln, f])), None)
         if when is None and fallback:
             when = published.get(text(frame.at[ln, "source_id"]))
+            by_publication.add(ln)
         if when is not None:
             out[ln] = pd.Timestamp(when)
-    return out
+    return out, by_publication
 
 
 def _series(ctx, table, params, measures):
-    """(frame, as_of, groups): the statements of each series in date order, or None."""
+    """(frame, as_of, by_publication, groups): the statements of each series in date order, or None."""
     series = as_list(params.get("series"))
     if not series:
         raise ParamError("series must list the fields that make statements one series (programme, status, ...)")
@@ -66,13 +67,13 @@ def _series(ctx, table, params, measures):
     if frame is None:
         return None
     lines = lines_of(select(frame, params.get("where")))
-    as_of = _as_of(ctx, frame, lines, as_of_fields, fallback)
+    as_of, by_publication = _as_of(ctx, frame, lines, as_of_fields, fallback)
     keys = keys_of(frame, list(as_of), series)
     groups: dict[tuple, list[int]] = {}
     for ln in as_of:
         groups.setdefault(keys[ln], []).append(ln)
     ordered = [sorted(g, key=lambda ln: (as_of[ln], ln)) for g in groups.values() if len(g) > 1]
-    return frame, as_of, ordered
+    return frame, as_of, by_publication, ordered
 
 
 def _pairs(ctx, params):
@@ -82,7 +83,11 @@ def _pairs(ctx, params):
         found = _series(ctx, t, params, measures)
         if found is None:
             continue
-        frame, as_of, groups = found
+        frame, as_of, by_publication, groups = found
+
+        def when(ln):
+            return as_of[ln], f"as of {as_of[ln]:%Y-%m-%d}" + (" (its source's publication)" if ln in by_publication else "")
+
         for m in measures:
             lines = sorted({ln for g in groups for ln in g})
             qs = ctx.quantities(t, frame, lines, value=m["value"], qualifier=m.get("qualifier"),
@@ -93,12 +98,12 @@ def _pairs(ctx, params):
                         qa, qb = qs.get(a), qs.get(b)
                         if qa is None or qb is None or qa.unit != qb.unit or as_of[a] == as_of[b]:
                             continue
-                        yield t, m["value"], qa, qb, as_of[a], as_of[b]
+                        yield t, m["value"], qa, qb, when(a), when(b)
 
 
 def _tail(ctx, table, qa, qb, da, db) -> str:
-    return (f"{ctx.label(table, qb.line)} as of {db:%Y-%m-%d}: {qb.describe()}; "
-            f"{ctx.label(table, qa.line)} as of {da:%Y-%m-%d}: {qa.describe()}")
+    return (f"{ctx.label(table, qb.line)} {db[1]}: {qb.describe()}; "
+            f"{ctx.label(table, qa.line)} {da[1]}: {qa.describe()}")
 
 
 def stock_not_shrinking(frames, params, ctx):
@@ -126,7 +131,8 @@ def stock_growth_plausible(frames, params, ctx):
     if factor <= 1:
         raise ParamError(f"max_factor must be above 1, found {factor}")
     for table, field, qa, qb, da, db in _pairs(ctx, params):
-        years = max(1.0, (db - da).days / DAYS_PER_YEAR)
+        days = (db[0] - da[0]).days
+        years = max(1.0, days / DAYS_PER_YEAR)
         allowed = factor ** years
         if not qa.point > 0:
             continue
@@ -137,7 +143,7 @@ def stock_growth_plausible(frames, params, ctx):
         say = ctx.finding if certain else ctx.warning
         findings.append(say(
             table, qb.line, field,
-            f"{field}: a cumulative figure grows {fmt(ratio)} times in {(db - da).days} days, more than the "
+            f"{field}: a cumulative figure grows {fmt(ratio)} times in {days} days, more than the "
             f"{fmt(allowed)} times allowed ({fmt(factor)} a year)"
             f"{'' if certain else ' as stated (the qualifiers would allow less)'}: {_tail(ctx, table, qa, qb, da, db)}",
             rows=[qa.label, qb.label]))
