@@ -52,10 +52,10 @@ def test_every_cell_of_the_repositorys_matrix_is_filled(repo_root):
 
 @pytest.mark.parametrize("rules, extra, words", [
     (RULE.format(id="a", family="sources_disagree", table="targets"), "", ["rules.yaml:2", "unknown family"]),
-    ("", "not_applicable:\n  everything:\n    targets: x\n", ["not_applicable names family 'everything'"]),
-    ("", "not_applicable:\n  date_order:\n    meetings: x\n", ["names table 'meetings'", "figure tables"]),
-    ("", "not_applicable:\n  date_order:\n    targets: ''\n", ["one-line reason"]),
-    ("", "not_applicable: [date_order]\n", ["must map a family"]),
+    ("", "not_applicable:\n  everything:\n    targets: x\n", ["rules.yaml:4", "not_applicable names family 'everything'"]),
+    ("", "not_applicable:\n  date_order:\n    meetings: x\n", ["rules.yaml:5", "names table 'meetings'", "figure tables"]),
+    ("", "not_applicable:\n  date_order:\n    targets: ''\n", ["rules.yaml:5", "one-line reason"]),
+    ("", "not_applicable: [date_order]\n", ["rules.yaml:3", "must map a family"]),
 ])
 def test_a_slip_in_families_or_reasons_is_named(tmp_path, rules, extra, words):
     path = _write(tmp_path, rules or "  []\n", extra)

@@ -97,6 +97,28 @@ def _item_lines(node, key: str) -> list[int]:
     return []
 
 
+def _pairs_of(node) -> list:
+    """The (key, value) nodes of a mapping node; nothing for any other node."""
+    items = getattr(node, "value", None)
+    if not isinstance(items, list) or not all(isinstance(i, tuple) and len(i) == 2 for i in items):
+        return []
+    return items
+
+
+def _cell_lines(node, key: str) -> dict:
+    """Line (1-based) of the top-level `key`, of each family under it and of each (family, table) cell."""
+    lines: dict = {}
+    for k, v in _pairs_of(node):
+        if getattr(k, "value", None) != key:
+            continue
+        lines[key] = k.start_mark.line + 1
+        for fk, fv in _pairs_of(v):
+            lines[fk.value] = fk.start_mark.line + 1
+            for tk, _ in _pairs_of(fv):
+                lines[(fk.value, tk.value)] = tk.start_mark.line + 1
+    return lines
+
+
 def _top_mapping(path: Path, data, allowed: tuple[str, ...], required: str) -> dict:
     if data is None:
         data = {}
@@ -169,7 +191,8 @@ def load_rules(path: Path | str) -> RuleSet:
             raise TargetError(f"{where}: rule {rid!r} has unknown family {family!r}; known families: {', '.join(FAMILIES)}")
         rules.append(Rule(rid, kind, params, severity, rationale.strip(), path, line, family))
 
-    ruleset = RuleSet(rules, not_applicable=_not_applicable(path, data.get("not_applicable")))
+    ruleset = RuleSet(rules, not_applicable=_not_applicable(path, data.get("not_applicable"),
+                                                            _cell_lines(node, "not_applicable")))
     ref = data.get("resolutions")
     if ref is not None:
         if not isinstance(ref, str) or not ref.strip():
@@ -180,24 +203,28 @@ def load_rules(path: Path | str) -> RuleSet:
     return ruleset
 
 
-def _not_applicable(path: Path, data) -> dict:
+def _not_applicable(path: Path, data, lines: dict) -> dict:
     """{family: {table: reason}}, checked: a matrix family, a figure table, a one-line reason."""
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise TargetError(f"{path}: 'not_applicable' must map a family to {{table: reason}}, found {type(data).__name__}")
+        raise TargetError(f"{path}:{lines.get('not_applicable', 1)}: 'not_applicable' must map a family to "
+                          f"{{table: reason}}, found {type(data).__name__}")
     out: dict[str, dict[str, str]] = {}
     for family, cells in data.items():
+        where = f"{path}:{lines.get(family, 1)}"
         if family not in MATRIX_FAMILIES:
-            raise TargetError(f"{path}: not_applicable names family {family!r}; matrix families: {', '.join(MATRIX_FAMILIES)}")
+            raise TargetError(f"{where}: not_applicable names family {family!r}; "
+                              f"matrix families: {', '.join(MATRIX_FAMILIES)}")
         if not isinstance(cells, dict) or not cells:
-            raise TargetError(f"{path}: not_applicable.{family} must map a table to the reason the family cannot apply")
+            raise TargetError(f"{where}: not_applicable.{family} must map a table to the reason the family cannot apply")
         for table, reason in cells.items():
+            where = f"{path}:{lines.get((family, table), 1)}"
             if table not in FIGURE_TABLES:
-                raise TargetError(f"{path}: not_applicable.{family} names table {table!r}; "
+                raise TargetError(f"{where}: not_applicable.{family} names table {table!r}; "
                                   f"figure tables: {', '.join(FIGURE_TABLES)}")
             if not isinstance(reason, str) or not reason.strip() or "\n" in reason.strip():
-                raise TargetError(f"{path}: not_applicable.{family}.{table} needs a one-line reason")
+                raise TargetError(f"{where}: not_applicable.{family}.{table} needs a one-line reason")
             out.setdefault(family, {})[table] = reason.strip()
     return out
 
