@@ -24,3 +24,11 @@ def test_every_kzcn_command_in_the_readme_exists(repo_root):
     assert used <= set(COMMANDS) | {"data"}, used - set(COMMANDS)
     for name in COMMANDS:
         assert f"kzcn {name}" in readme, f"README does not document `kzcn {name}`"
+
+
+def test_the_rule_matrix_is_in_the_readme_with_every_cell_filled(repo_root):
+    readme = (repo_root / "README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- generated:matrix", 1)[1].split("<!-- end:matrix -->", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and not line.startswith("| family")]
+    assert len(rows) == 10, "one row per family of the matrix"
+    assert "**missing**" not in section, "a family x table cell has neither a rule nor a reason in not_applicable"

@@ -10,7 +10,7 @@ from rulekit import only, rule
 
 from kzcn.errors import TargetError
 from kzcn.validate.rules import RESOLUTION_UNMATCHED, run_rules
-from kzcn.validate.rules.config import RULE_KEYS, RULE_OPTIONAL_KEYS, load_rules
+from kzcn.validate.rules.config import FAMILIES, RULE_KEYS, RULE_OPTIONAL_KEYS, load_rules
 from kzcn.validate.rules.registry import KINDS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,7 +21,8 @@ def test_every_rule_of_the_repository_is_complete_and_known():
     data = yaml.safe_load((ROOT / "validation" / "rules.yaml").read_text(encoding="utf-8"))
     assert data["rules"], "rules.yaml holds no rules"
     for r in data["rules"]:
-        assert set(RULE_KEYS) <= set(r) <= set(RULE_KEYS + RULE_OPTIONAL_KEYS), r.get("id")
+        assert set(RULE_KEYS) | {"family"} <= set(r) <= set(RULE_KEYS + RULE_OPTIONAL_KEYS), r.get("id")
+        assert r["family"] in FAMILIES, r["id"]  # the repository states every rule's family
         assert r["kind"] in KINDS and r["severity"] in ("error", "warning")
         assert isinstance(r["params"], dict) and r["rationale"].strip() and "\n" not in r["rationale"].strip()
     ruleset = load_rules(ROOT / "validation" / "rules.yaml")  # the loader's own checks, parameters included

@@ -57,6 +57,18 @@ def _edit(root: Path, table: str, row_id: str, **cells):
     # "at least $150 billion" is at_least
     ("targets", "seed-investment-150bn-seven-years", {"qualifier": "more_than"}, "target-span-qualifier-agrees",
      "qualifier", "warning"),
+    # $7.3 billion launched since 2015 by 2023, after $3.8 billion by 2018: make the later one $3 billion
+    ("project_portfolios", "seed-portfolio-launched-since-2015", {"value": "3"},
+     "portfolio-cumulative-not-shrinking", "value", "error"),
+    # about $25 billion invested over 15 years by July 2024, after $23 billion by March 2023: make it 12
+    ("indicators", "chinese-investment-kz-15-years-nca-2024-07-04", {"value": "12"},
+     "indicator-stock-not-shrinking", "value", "error"),
+    # ... or 60: more than twice a year's growth over the 15 months between the statements
+    ("indicators", "chinese-investment-kz-15-years-nca-2024-07-04", {"value": "60"},
+     "indicator-stock-growth-plausible", "value", "warning"),
+    # projects launched 2015-2018, stated on 1 January 2019: a period running past the statement
+    ("project_portfolios", "industrial-investment-cooperation-launched-2015-2018-kazinform-2019",
+     {"period_end": "2019-06-30"}, "portfolio-period-not-after-statement", "statement_date", "error"),
 ])
 def test_seed_figures_are_checked_against_each_other(package_copy, table, row, cells, rule, field, severity):
     before = [f for f in Built(package_copy).run() if f.code == rule]
@@ -70,3 +82,14 @@ def test_a_unit_slip_in_the_curated_data_stands_out(package_copy):
     line = _edit(package_copy, "trade_volumes", "kz-cn-turnover-2023-kzstat-trend-2024-04-01", scale="million")
     found = Built(package_copy).run()
     assert [(f.line, f.field) for f in found if f.code == "trade-magnitude-plausible"] == [(line, "scale")]
+
+
+def test_the_seed_portfolios_parts_are_added_up(package_copy):
+    # 48 launched fits within 52 alone, but not together with the 6 scheduled for 2023
+    whole = _edit(package_copy, "project_portfolios", "seed-portfolio-52")
+    _edit(package_copy, "project_portfolios", "seed-portfolio-launched-since-2015", item_count="48",
+          count_qualifier="exact")
+    found = Built(package_copy).run()
+    assert not [f for f in found if f.code == "portfolio-part-within-whole"]
+    hits = [(f.line, f.field, f.severity) for f in found if f.code == "portfolio-siblings-within-whole"]
+    assert hits == [(whole, "item_count", "error")], [f.message for f in found]

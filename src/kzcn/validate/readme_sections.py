@@ -1,4 +1,4 @@
-"""The README's generated sections: the finding codes and the consistency rules.
+"""The README's generated sections: the finding codes, the consistency rules and their family x table matrix.
 
 Both tables come from their one source (kzcn.validate.catalogue, validation/rules.yaml), so the README
 cannot drift from what the validator does: `python -m kzcn.validate.readme_sections` rewrites them and
@@ -17,10 +17,13 @@ END = "<!-- end:{name} -->"
 def sections(root: Path) -> dict[str, str]:
     from . import catalogue
     from .rules.config import markdown_table
+    from .rules.matrix import markdown_matrix
 
+    rules = root / "validation" / "rules.yaml"
     return {
         "codes": catalogue.markdown_table().rstrip("\n"),
-        "rules": markdown_table(root / "validation" / "rules.yaml").rstrip("\n"),
+        "rules": markdown_table(rules).rstrip("\n"),
+        "matrix": markdown_matrix(rules).rstrip("\n"),
     }
 
 

@@ -12,8 +12,10 @@ matches nothing is itself a warning, so the file cannot rot.
 What lives here:
 - config.py: the rules file (validation/rules.yaml) and its resolutions, loaded and checked;
   registry.py: every rule kind by name, with the parameters it takes.
-- the kinds, one concept a module: agreement, containment, growth, magnitude, provenance, ranks,
-  references, required, shares, timing.
+- the kinds, one concept a module: agreement, change (absolute change), containment, growth,
+  magnitude, provenance, ranks, references, required, shares, siblings (parts added up within their whole),
+  stocks (cumulative figures between statements), timing.
+- matrix.py: the rule-family x table matrix (each rule's family, the reasons a cell stays empty).
 - what the kinds share: context.py (RuleContext, NotApplicable, ParamError, cell helpers),
   ruletable.py (RuleTable: the typed frame as rules read it), selection.py (selecting and matching
   rows), quantities.py (stated figures and verdicts), intervals.py (what a qualifier implies),

@@ -14,8 +14,18 @@ from ...errors import TargetError
 
 RULE_KEYS = ("id", "kind", "params", "severity", "rationale")
 # Optional: `hint`, what a curator should do about a finding, when the kind's own hint
-# (registry.KINDS) does not fit this rule.
-RULE_OPTIONAL_KEYS = ("hint",)
+# (registry.KINDS) does not fit this rule; `family`, optional in a rules file of one's own (the
+# loader checks it when given) — the repository's rules.yaml states it for every rule, and a test
+# holds it to that.
+RULE_OPTIONAL_KEYS = ("hint", "family")
+OPTIONAL_RULE_KEYS = RULE_OPTIONAL_KEYS
+# The rule families of the README's matrix (one row each, a column per figure table), and the
+# families outside it: what a rule checks, whatever kind of function checks it.
+MATRIX_FAMILIES = ("sources_agree", "magnitude_plausible", "part_within_whole", "parts_add_up", "growth_matches",
+                   "share_matches", "rank_consistent", "cumulative_not_shrinking", "date_order",
+                   "not_after_publication")
+FAMILIES = MATRIX_FAMILIES + ("references", "required", "provenance")
+FIGURE_TABLES = ("trade_volumes", "indicators", "project_portfolios", "projects", "targets")
 SEVERITIES = ("error", "warning")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 DECISIONS = ("prefer", "both_stand", "accept")
@@ -35,6 +45,7 @@ class Rule:
     path: Path
     line: int
     hint: str | None = None  # as written in the rules file; see `advice` for the one a finding carries
+    family: str | None = None
 
     def where(self) -> str:
         return f"{self.path}:{self.line}"
@@ -68,6 +79,8 @@ class RuleSet:
     rules: list[Rule]
     resolutions: list[Resolution] = field(default_factory=list)
     resolutions_path: Path | None = None
+    # {family: {table: reason}}: the cells of the matrix a family cannot apply to, and why
+    not_applicable: dict = field(default_factory=dict)
 
 
 def _parse(path: Path):
@@ -96,6 +109,28 @@ def _item_lines(node, key: str) -> list[int]:
     return []
 
 
+def _pairs_of(node) -> list:
+    """The (key, value) nodes of a mapping node; nothing for any other node."""
+    items = getattr(node, "value", None)
+    if not isinstance(items, list) or not all(isinstance(i, tuple) and len(i) == 2 for i in items):
+        return []
+    return items
+
+
+def _cell_lines(node, key: str) -> dict:
+    """Line (1-based) of the top-level `key`, of each family under it and of each (family, table) cell."""
+    lines: dict = {}
+    for k, v in _pairs_of(node):
+        if getattr(k, "value", None) != key:
+            continue
+        lines[key] = k.start_mark.line + 1
+        for fk, fv in _pairs_of(v):
+            lines[fk.value] = fk.start_mark.line + 1
+            for tk, _ in _pairs_of(fv):
+                lines[(fk.value, tk.value)] = tk.start_mark.line + 1
+    return lines
+
+
 def _top_mapping(path: Path, data, allowed: tuple[str, ...], required: str) -> dict:
     if data is None:
         data = {}
@@ -118,7 +153,7 @@ def load_rules(path: Path | str) -> RuleSet:
 
     path = Path(path)
     data, node = _parse(path)
-    data = _top_mapping(path, data, ("rules", "resolutions"), "rules")
+    data = _top_mapping(path, data, ("rules", "resolutions", "not_applicable"), "rules")
     lines = _item_lines(node, "rules")
     rules: list[Rule] = []
     seen: dict[str, int] = {}
@@ -166,10 +201,14 @@ def load_rules(path: Path | str) -> RuleSet:
             allowed = ", ".join(list(spec.required) + list(spec.optional))
             raise TargetError(f"{where}: rule {rid!r} ({kind}) has unknown parameter(s) {', '.join(extra)}; "
                               f"allowed: {allowed}")
+        family = item.get("family")
+        if family is not None and family not in FAMILIES:
+            raise TargetError(f"{where}: rule {rid!r} has unknown family {family!r}; known families: {', '.join(FAMILIES)}")
         rules.append(Rule(rid, kind, params, severity, rationale.strip(), path, line,
-                          hint.strip() if hint is not None else None))
+                          hint=hint.strip() if hint is not None else None, family=family))
 
-    ruleset = RuleSet(rules)
+    ruleset = RuleSet(rules, not_applicable=_not_applicable(path, data.get("not_applicable"),
+                                                            _cell_lines(node, "not_applicable")))
     ref = data.get("resolutions")
     if ref is not None:
         if not isinstance(ref, str) or not ref.strip():
@@ -178,6 +217,32 @@ def load_rules(path: Path | str) -> RuleSet:
         ruleset.resolutions = load_resolutions(rpath, {r.id for r in rules})
         ruleset.resolutions_path = rpath
     return ruleset
+
+
+def _not_applicable(path: Path, data, lines: dict) -> dict:
+    """{family: {table: reason}}, checked: a matrix family, a figure table, a one-line reason."""
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise TargetError(f"{path}:{lines.get('not_applicable', 1)}: 'not_applicable' must map a family to "
+                          f"{{table: reason}}, found {type(data).__name__}")
+    out: dict[str, dict[str, str]] = {}
+    for family, cells in data.items():
+        where = f"{path}:{lines.get(family, 1)}"
+        if family not in MATRIX_FAMILIES:
+            raise TargetError(f"{where}: not_applicable names family {family!r}; "
+                              f"matrix families: {', '.join(MATRIX_FAMILIES)}")
+        if not isinstance(cells, dict) or not cells:
+            raise TargetError(f"{where}: not_applicable.{family} must map a table to the reason the family cannot apply")
+        for table, reason in cells.items():
+            where = f"{path}:{lines.get((family, table), 1)}"
+            if table not in FIGURE_TABLES:
+                raise TargetError(f"{where}: not_applicable.{family} names table {table!r}; "
+                                  f"figure tables: {', '.join(FIGURE_TABLES)}")
+            if not isinstance(reason, str) or not reason.strip() or "\n" in reason.strip():
+                raise TargetError(f"{where}: not_applicable.{family}.{table} needs a one-line reason")
+            out.setdefault(family, {})[table] = reason.strip()
+    return out
 
 
 def load_resolutions(path: Path | str, rule_ids: set[str] | None = None) -> list[Resolution]:
@@ -225,7 +290,8 @@ def load_resolutions(path: Path | str, rule_ids: set[str] | None = None) -> list
 def markdown_table(path: Path | str) -> str:
     """The README's table of consistency rules, generated from the rules file so the two agree."""
     ruleset = load_rules(path)
-    lines = ["| rule (finding code) | kind | severity | why |", "|---|---|---|---|"]
+    lines = ["| rule (finding code) | family | kind | severity | why |", "|---|---|---|---|---|"]
     for r in ruleset.rules:
-        lines.append(f"| `{r.id}` | {r.kind} | {r.severity} | {r.rationale.replace('|', '/')} |")
+        family = (r.family or "").replace("_", " ")
+        lines.append(f"| `{r.id}` | {family} | {r.kind} | {r.severity} | {r.rationale.replace('|', '/')} |")
     return "\n".join(lines) + "\n"

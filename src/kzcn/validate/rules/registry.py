@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from . import agreement
+from . import change
 from . import containment
 from . import growth
 from . import magnitude
@@ -24,6 +25,8 @@ from . import ranks
 from . import references
 from . import required
 from . import shares
+from . import siblings
+from . import stocks
 from . import timing
 
 
@@ -55,6 +58,29 @@ KINDS: dict[str, KindSpec] = {
         "parts (exports, imports) add up to their whole (turnover)",
         hint=("check each part's and the whole's value, scale and qualifier against its source and correct the "
               "one misread; if all sources are right, record the decision in validation/resolutions.yaml")),
+    "siblings_within_whole": KindSpec(
+        siblings.siblings_within_whole, ("table", "link"), ("part", "whole", "match", "measures", "distinct", "wildcards"),
+        "the parts of one whole, added up, fit within it",
+        hint=("check each part's and the whole's value, scale and period against its source and correct the one "
+              "misread (a part stated twice is the usual cause); if all are right, record the decision in "
+              "validation/resolutions.yaml")),
+    "change_matches": KindSpec(
+        change.change_matches, ("table", "match"),
+        ("change", "values", "period", "base_period", "wildcards", "point_tolerance"),
+        "a stated absolute change (+$2.8 billion) is the difference of its two values",
+        hint=("check the change and the values of its period and base period against their sources and correct "
+              "the one misread; if all are right, record the decision in validation/resolutions.yaml")),
+    "stock_not_shrinking": KindSpec(
+        stocks.stock_not_shrinking, ("table", "series"), ("where", "as_of", "or_published", "measures"),
+        "a cumulative count or value does not fall between statements of one series",
+        hint=("check both statements' values, dates and series (programme, status, start) against their sources "
+              "and correct the one misread; a redefined portfolio is a new series, or a both_stand resolution")),
+    "stock_growth_plausible": KindSpec(
+        stocks.stock_growth_plausible, ("table", "series"),
+        ("where", "as_of", "or_published", "measures", "max_factor"),
+        "a cumulative count or value grows at most max_factor times a year between statements",
+        hint=("check both statements' values and scales against their sources (a scale slip is the usual cause); "
+              "if both are right, record the decision in validation/resolutions.yaml")),
     "share_plausible": KindSpec(
         shares.share_plausible, ("table",), ("where", "value", "qualifier", "unit_field", "unit"),
         "a share is stated in percent and can lie in 0-100",
@@ -98,7 +124,7 @@ KINDS: dict[str, KindSpec] = {
         "an end date is not before its start date",
         hint=("correct the start or end date from the source (they may be swapped)")),
     "cumulative_not_shrinking": KindSpec(
-        timing.cumulative_not_shrinking, ("table", "match"), ("where", "start", "end"),
+        timing.cumulative_not_shrinking, ("table", "match"), ("where", "start", "end", "optional"),
         "a cumulative figure does not shrink as its period grows",
         hint=("check both rows' periods and values against their sources and correct the one misread (a "
               "mislabelled period or basis is the usual cause)")),

@@ -105,10 +105,18 @@ def _out_of_order(frame, selected: pd.Series, start: str, end: str, strict: bool
 
 
 def cumulative_not_shrinking(frames, params, ctx):
-    """Figures from the same start: a later end may not give a smaller value."""
+    """Figures from the same start: a later end may not give a smaller value.
+
+    A row lacking a `match` field is not part of any series, except for the fields listed in
+    `optional`, where a blank cell equals a blank cell (a national indicator has no region).
+    """
     findings = []
     table = params.get("table")
     match = as_list(params.get("match"))
+    optional = set(as_list(params.get("optional")))
+    unknown = optional - set(match)
+    if unknown:
+        raise ParamError(f"optional names field(s) {', '.join(sorted(unknown))} that match does not list")
     start, end = params.get("start", "period_start"), params.get("end", "period_end")
     frame = ctx.table(table, [*match, start, end, "value", "qualifier", "scale", "unit"])
     if frame is None:
@@ -117,7 +125,7 @@ def cumulative_not_shrinking(frames, params, ctx):
     keys = keys_of(frame, lines, [*match, start, "unit"])
     groups: dict[tuple, list[int]] = {}
     for ln in lines:
-        if any(v is None for v in keys[ln]) or na(frame.at[ln, end]):
+        if any(v is None for f, v in zip([*match, start, "unit"], keys[ln]) if f not in optional) or na(frame.at[ln, end]):
             continue
         groups.setdefault(keys[ln], []).append(ln)
     qs = ctx.quantities(table, frame, sorted({ln for g in groups.values() if len(g) > 1 for ln in g}))
