@@ -54,11 +54,16 @@ KINDS: dict[str, KindSpec] = {
         ranks.rank_consistent, ("table", "entity", "match"), ("rank", "values", "set", "wildcards", "complete"),
         "a stated rank agrees with the values of the same period and basis"),
     "sources_agree": KindSpec(
-        agreement.sources_agree, ("table", "key"), ("where", "require", "source_field"),
-        "two sources stating the same figure state overlapping intervals"),
+        agreement.sources_agree, ("table", "key"),
+        ("where", "require", "source_field", "basis", "unspecified", "across_bases", "undated", "as_of", "measures"),
+        "two sources stating the same figure agree, on its basis and across bases"),
     "magnitude_plausible": KindSpec(
         magnitude.magnitude_plausible, ("table", "group_by"), ("where", "orders", "min_rows", "value", "scale"),
         "no figure is orders of magnitude off the median of comparable rows"),
+    "series_magnitude": KindSpec(
+        magnitude.series_magnitude, ("table", "series"),
+        ("where", "across", "period", "date", "factor", "window_days", "neighbours", "measures"),
+        "no figure is a power of ten off its series in a neighbouring period or another source"),
     "not_after_publication": KindSpec(
         timing.not_after_publication, ("table", "date"), ("where", "unless", "source", "source_field"),
         "nothing reported happens after its source was published"),
