@@ -12,11 +12,13 @@ matches nothing is itself a warning, so the file cannot rot.
 What lives here:
 - config.py: the rules file (validation/rules.yaml) and its resolutions, loaded and checked;
   registry.py: every rule kind by name, with the parameters it takes.
-- the kinds, one concept a module: agreement, containment, growth, magnitude, ranks,
+- the kinds, one concept a module: agreement, containment, growth, magnitude (incl. series), ranks,
   references, required, shares, timing.
 - what the kinds share: context.py (RuleContext, NotApplicable, ParamError, cell helpers),
   ruletable.py (RuleTable: the typed frame as rules read it), selection.py (selecting and matching
-  rows), quantities.py (stated figures and verdicts), intervals.py (what a qualifier implies).
+  rows), quantities.py (stated figures), intervals.py (what a qualifier implies, hard and soft),
+  counterparts.py (judging a ratio against every pair of its basis), undated.py (dating a figure
+  the source left undated).
 
 What it may import: kzcn.validate.findings (Finding, severities), kzcn.package (the package, its
 descriptor and YAML reading), kzcn.errors, and pandas/numpy/pycountry/yaml (imported by the

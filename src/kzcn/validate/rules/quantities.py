@@ -1,10 +1,11 @@
-"""A row's stated figure as a Quantity, and the verdict of a figure against the figures that imply it.
+"""A row's stated figure as a Quantity, and the helpers the kinds comparing figures share.
 
 One module because the kinds comparing figures (containment, shares, growth) all speak of the
 same things: what a row says ("more than 21 billion USD") and the absolute interval that
-implies (intervals.py does the arithmetic), the candidate rows and combinations of rows a
-figure is compared with (bounded on large tables), and how a verdict is worded — a finding of
-the rule's severity when no interval reconciles, a warning when only the stated points clash.
+implies (intervals.py does the arithmetic, and gives the soft band of open-ended qualifiers), the
+candidate rows and combinations of rows a figure is compared with (bounded on large tables), and
+listings that keep messages readable. The verdict of a ratio against every pair of its basis is
+counterparts.py's.
 RuleContext.quantities reads Quantities off a table; the kinds then work on these alone.
 """
 from __future__ import annotations
