@@ -288,3 +288,23 @@ def test_portfolio_statements_of_one_magnitude(make):
 def test_portfolio_million_for_billion(make):
     f = one(make(_portfolios("14.5", scale="million"), [PORTFOLIO_SERIES]).run())
     assert (f.line, f.field) == (3, "value")
+
+
+# ---------------------------------------------------------------- malformed parameters are named
+
+def test_malformed_counterpart_parameters_are_errors_that_name_the_rule(make):
+    import pytest
+
+    from kzcn.errors import TargetError
+
+    rows = {T: [dict(id="a", value="24.1", **Y22)]}
+    bad = [rule("r", "sources_agree", {**AGREE, "across_bases": 0.5}),
+           rule("r", "sources_agree", {**AGREE, "undated": {"window_days": "a year"}}),
+           rule("r", "sources_agree", {**AGREE, "as_of": {"field": "statement_date"}}),
+           rule("r", "series_magnitude", {"table": T, "series": ["flow"], "period": ["period_start", "period_end"],
+                                          "date": "period_end"}),
+           rule("r", "series_magnitude", {"table": T, "series": ["flow"], "date": "period_end", "factor": 1})]
+    for r in bad:
+        with pytest.raises(TargetError) as exc:
+            make(rows, [r]).run()
+        assert "rule 'r'" in str(exc.value), str(exc.value)
