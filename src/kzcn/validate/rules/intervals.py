@@ -22,17 +22,17 @@ Conventions (the README documents them):
   "about / some N" is N ± max(1, ceil(N / 10)) (COUNT_BAND: "some 25" is [22, 28], "about 60"
   [54, 66]). Open-ended counts keep their hard bounds.
 * a missing qualifier is read as exact (the conditional_required rule reports the gap).
+* the stated scale (one, thousand, million, billion) multiplies the bounds, so that
+  "548 million" and "0.5 billion" compare directly.
 
 Beside the hard interval, a figure has a soft band (soft_interval): where it lies as people use
 the words. "More than X" and "at least X" are rarely above OPEN_MULTIPLE × X ("more than $40
 billion" is not $90 billion: a speaker would have said "more than $80 billion"), "less than" and
 "up to X" rarely below X / OPEN_MULTIPLE; the other qualifiers' soft band is their hard one. The
-multiple is 1.5: in the curated data every open-ended trade or portfolio figure with a
-counterpart of the same thing lies within 1.03 × its bound of that counterpart, except the one
-real conflict (Central Asia–China 2022: "more than $32 billion" against $70 billion, 2.2 ×).
+multiple is 1.5: in the curated data every open-ended trade, indicator or portfolio figure with
+a counterpart of the same thing lies within 1.05 × its bound (42 against "more than 40"), except
+the one real conflict (Central Asia–China 2022: "more than $32 billion" against $70 billion, 2.2 ×).
 Rules give errors only on hard intervals; a clash of soft bands is a warning.
-* the stated scale (one, thousand, million, billion) multiplies the bounds, so that
-  "548 million" and "0.5 billion" compare directly.
 
 Intervals carry open or closed ends; arithmetic (sum, difference, product, ratio) returns the
 smallest interval holding every result of members of the operands, so a rule can ask whether a
