@@ -234,8 +234,8 @@ def test_undated_rank_outside_the_window_is_not_compared(make):
 
 SERIES_RULE = rule("r", "series_magnitude", {
     "table": T, "where": {"measure": "value"},
-    "series": ["measure", "reporter_scope", "partner_scope", "flow", "commodity_group", "unit"],
-    "across": ["reporter_basis"], "period": ["period_start", "period_end"], "factor": 5})
+    "series": ["measure", "reference", "reporter_scope", "partner_scope", "flow", "commodity_group", "unit"],
+    "across": ["reporter_basis"], "period": ["period_start", "period_end"], "factor": 5})  # reference: blank, same
 
 
 def _series(v2023, scale="billion"):

@@ -119,8 +119,7 @@ def series_magnitude(frames, params, ctx):
         keys = keys_of(frame, lines, series)
         groups: dict[tuple, list[int]] = {}
         for ln in lines:
-            if all(v is not None for v in keys[ln]) or not series:
-                groups.setdefault(keys[ln], []).append(ln)
+            groups.setdefault(keys[ln], []).append(ln)  # a blank cell is a value here: both blank, same series
         for m in measures:
             qs = ctx.quantities(table, frame, lines, value=m["value"], qualifier=m.get("qualifier"),
                                 scale=m.get("scale"), unit=m.get("unit"), clip=False)
