@@ -132,6 +132,7 @@ def series_magnitude(frames, params, ctx):
 def _series_group(ctx, table, frame, group, qs, vfield, series, key, period, date, across, window, factor, neighbours):
     clashes: dict[int, list] = {}
     agree: dict[int, int] = {}
+    logs: dict[int, list[float]] = {}  # log10 of this row over each counterpart
     for jp, j in enumerate(group):
         for i in group[:jp]:
             a, b = qs[i], qs[j]
@@ -141,6 +142,8 @@ def _series_group(ctx, table, frame, group, qs, vfield, series, key, period, dat
             if how is None:
                 continue
             ratio = abs(b.point / a.point)
+            logs.setdefault(i, []).append(-math.log10(ratio))
+            logs.setdefault(j, []).append(math.log10(ratio))
             if max(ratio, 1 / ratio) >= factor:
                 clashes.setdefault(i, []).append((j, how, 1 / ratio))
                 clashes.setdefault(j, []).append((i, how, ratio))
@@ -149,8 +152,10 @@ def _series_group(ctx, table, frame, group, qs, vfield, series, key, period, dat
                 agree[j] = agree.get(j, 0) + 1
     findings = []
     done: set[frozenset] = set()
-    # the suspect of a clash is the row with more clashes and fewer agreeing counterparts; a tie, the later row
-    order = sorted(clashes, key=lambda ln: (-len(clashes[ln]) + agree.get(ln, 0), -ln))
+    # The suspect of a clash: the row with more clashes than agreeing counterparts, then the one
+    # further (in median log ratio) from all its counterparts; of a lone pair, the later row.
+    order = sorted(clashes, key=lambda ln: (agree.get(ln, 0) - len(clashes[ln]),
+                                            -abs(statistics.median(logs[ln])), -ln))
     what = ", ".join(f"{f}={v}" for f, v in zip(series, key))
     for ln in order:
         todo = [(o, how, r) for o, how, r in clashes[ln] if frozenset((ln, o)) not in done]
