@@ -66,3 +66,23 @@ def listing(items, show, limit: int = 3) -> str:
     items = list(items)
     text_ = "; ".join(show(i) for i in items[:limit])
     return text_ + (f"; and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def interval_verdict(ctx, table: str, line: int, stated, results, said, rows, *, what: str, mismatch: str,
+                     gives: str, unit: str = ""):
+    """The one verdict of a stated figure against the figures its rows imply, when any one may settle it.
+
+    growth and share checks no longer use it: they judge every counterpart (counterparts.judge).
+
+    `results` are (a, b, implied interval, implied point). No implied interval meets the stated
+    one: a finding of the rule's severity. One does, but only through the qualifiers' leeway (the
+    point values clash): a warning naming the closest pair.
+    """
+    ok = [r for r in results if r[2].intersects(stated.interval)]
+    if not ok:
+        return ctx.finding(table, line, "value", f"{what} does not match {mismatch}: " + listing(results, said),
+                           rows=rows)
+    best = min(ok, key=lambda r: abs(r[3] - stated.point))
+    return ctx.warning(table, line, "value",
+                       f"{what}, but the stated {gives} give {fmt(best[3])}{unit}, outside it; "
+                       f"only the qualifiers' leeway reconciles them: {said(best)}", rows=rows)
