@@ -308,3 +308,18 @@ def test_malformed_counterpart_parameters_are_errors_that_name_the_rule(make):
         with pytest.raises(TargetError) as exc:
             make(rows, [r]).run()
         assert "rule 'r'" in str(exc.value), str(exc.value)
+
+
+def test_the_suspect_is_the_row_furthest_from_all_its_counterparts(make):
+    # 10 clashes with 2 (x5) and agrees with 3 (x3.3); 2 clashes with 10 and agrees with 3: a tie on
+    # counts, broken by distance — 10 is further from its counterparts than 2 is
+    r = rule("r", "series_magnitude", {"table": "targets", "series": ["metric", "unit"], "date": "stated_date",
+                                       "window_days": 366})
+    rows = {"targets": [dict(id="t-slip", value="10", scale="million", unit="tonnes", stated_date="2023-09-04"),
+                        dict(id="t-2", value="2", scale="million", unit="tonnes", stated_date="2024-08-01"),
+                        dict(id="t-3", value="3", scale="million", unit="tonnes", stated_date="2024-08-01",
+                             source_id="src-b")]}
+    f = one(make(rows, [r]).run())
+    assert (f.line, f.resource) == (2, "targets") and "t-2" in f.message
+    rows["targets"][0]["value"] = "1"
+    assert only(make(rows, [r]).run()) == []
