@@ -13,13 +13,15 @@ What lives here:
 - config.py: the rules file (validation/rules.yaml) and its resolutions, loaded and checked;
   registry.py: every rule kind by name, with the parameters it takes.
 - the kinds, one concept a module: agreement, change (absolute change), containment, growth,
-  magnitude, provenance, ranks, references, required, shares, siblings (parts added up within their whole),
-  stocks (cumulative figures between statements), timing.
+  magnitude (incl. series), provenance, ranks, references, required, shares, siblings (parts added
+  up within their whole), stocks (cumulative figures between statements), timing.
 - matrix.py: the rule-family x table matrix (each rule's family, the reasons a cell stays empty).
 - what the kinds share: context.py (RuleContext, NotApplicable, ParamError, cell helpers),
   ruletable.py (RuleTable: the typed frame as rules read it), selection.py (selecting and matching
-  rows), quantities.py (stated figures and verdicts), intervals.py (what a qualifier implies),
-  spans.py (the numbers a source span states) and wording.py (the qualifier its words give).
+  rows), quantities.py (stated figures and verdicts), intervals.py (what a qualifier implies, hard
+  and soft), counterparts.py (judging a ratio against every pair of its basis), undated.py (dating
+  a figure the source left undated), spans.py (the numbers a source span states) and wording.py
+  (the qualifier its words give).
 
 What it may import: kzcn.validate.findings (Finding, severities), kzcn.package (the package, its
 descriptor and YAML reading), kzcn.errors, and pandas/numpy/pycountry/yaml (imported by the

@@ -16,9 +16,16 @@ import math
 import pandas as pd
 
 from ..findings import WARNING, Finding
-from .intervals import domain, implied_interval
+from .intervals import domain, implied_interval, is_count, soft_interval
 from .quantities import Quantity
 from .ruletable import RuleTable
+
+
+def _integer_column(frame, field: str) -> bool:
+    try:
+        return pd.api.types.is_integer_dtype(frame[field].dtype)
+    except (KeyError, TypeError):
+        return False
 
 
 class NotApplicable(Exception):
@@ -132,8 +139,11 @@ class RuleContext:
     # ---- quantities ---------------------------------------------------------------------------
     def quantities(self, table: str, frame: pd.DataFrame, lines=None, value="value", qualifier="qualifier",
                    scale="scale", unit="unit", measure="measure", flow="flow", clip=True) -> dict[int, Quantity]:
-        """line -> Quantity for the rows (of `lines`) that state a value."""
+        """line -> Quantity for the rows (of `lines`) that state a value.
+
+        A value field of integer type with no unit (item_count) is a count of items."""
         cols = frame.columns
+        count_field = unit is None and value in cols and _integer_column(frame, value)
         get = (lambda c, ln: frame.at[ln, c] if (c and c in cols) else None)
         out: dict[int, Quantity] = {}
         index = frame.index if lines is None else lines
@@ -148,9 +158,11 @@ class RuleContext:
             s = text(get(scale, ln)) or "one"
             u = text(get(unit, ln))
             dom = domain(u, text(get(measure, ln)), text(get(flow, ln))) if clip else None
+            count = is_count(v, u, s, count_field=count_field)
             try:
-                iv = implied_interval(v, q, s, dom)
+                iv = implied_interval(v, q, s, dom, count=count)
+                soft = soft_interval(iv, v, q, s)
             except ValueError:
                 continue  # an unknown qualifier or scale is a schema finding, not ours
-            out[int(ln)] = Quantity(table, int(ln), self.row_id(table, ln), v, q, s, u, iv)
+            out[int(ln)] = Quantity(table, int(ln), self.row_id(table, ln), v, q, s, u, iv, soft)
         return out

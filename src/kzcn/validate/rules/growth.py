@@ -4,13 +4,18 @@ A growth row names its period and its base period; the values are the rows of th
 basis, scope, flow and commodity for those two periods. "times" is the ratio new / old
 (the dataset reads "increased by 2.5 times" as x2.5, as the seed's derived 2021 value does);
 a growth in percent is (new / old - 1) x 100.
+
+Every counterpart (counterparts.py): the growth must agree with every pair of values of its own
+basis; a value of unspecified basis never excuses a named-basis growth, and an unspecified growth
+fails when no basis's values agree with it.
 """
 from __future__ import annotations
 
 from .intervals import Interval, fmt
-from .context import ParamError, as_list, text
-from .selection import compatible, lines_of, match_lines, select
-from .quantities import MAX_CANDIDATES, interval_verdict
+from .context import ParamError, as_list
+from .counterparts import basis_label, judge, own_label
+from .selection import lines_of, match_lines, select
+from .quantities import MAX_CANDIDATES
 from .shares import POINT_TOLERANCE, _point_fits
 
 
@@ -34,45 +39,40 @@ def growth_matches(frames, params, ctx):
     before = match_lines(frame, growth_lines, value_lines, fields, params.get("wildcards"),
                          rename={period[0]: base[0], period[1]: base[1]})
     qs = ctx.quantities(table, frame)
+    basis = list(wildcards)
     for gl in growth_lines:
         g = qs.get(gl)
         if g is None or g.unit not in ("times", "percent") or gl not in current or gl not in before:
             continue
-        results = []
-        settled = False  # one pair that fits in interval and in point settles the row
+        groups: dict[tuple, list] = {}
         for cl in current[gl][:MAX_CANDIDATES]:
             for bl in before[gl][:MAX_CANDIDATES]:
                 c, b = qs.get(cl), qs.get(bl)
                 if c is None or b is None or c.unit != b.unit or cl == bl:
                     continue
-                if not all(compatible(text(frame.at[cl, f]), text(frame.at[bl, f]), wildcards.get(f)) for f in wildcards):
-                    continue
+                label = basis_label(frame, (cl, bl), basis, wildcards)
+                if label is None:
+                    continue  # two named bases: never a growth
                 point = c.point / b.point if b.point else float("nan")
                 ratio = c.interval / b.interval
                 if g.unit == "percent":
                     point = (point - 1.0) * 100.0
                     ratio = (ratio - Interval.point(1.0)) * Interval.point(100.0)
-                if _point_fits(g, point, tol) and ratio.intersects(g.interval):
-                    settled = True  # one pair agreeing in interval and in point settles the row
-                    break
-                results.append((c, b, ratio, point))
-            if settled:
-                break
-        if settled:
-            continue
-        if not results:
+                groups.setdefault(label, []).append((c, b, ratio, point))
+        if not groups:
             continue
         gid = ctx.row_id(table, gl)
-
-        def rows():
-            return [gid] + sorted({ctx.row_id(table, x.line) for c, b, *_ in results for x in (c, b)})
+        rows = [gid] + sorted({ctx.row_id(table, x.line) for rs in groups.values() for c, b, *_ in rs for x in (c, b)})
         unit = "%" if g.unit == "percent" else " times"
 
-        def said(r):
+        def said(r, unit=unit):
             c, b, ratio, point = r
             return (f"{ctx.label(table, c.line)} {c.describe()} against {ctx.label(table, b.line)} {b.describe()} "
                     f"gives {ratio}{unit} (stated values give {fmt(point)}{unit})")
 
-        findings.append(interval_verdict(ctx, table, gl, g, results, said, rows(), what=f"growth {g.describe()}{unit}",
-                                         mismatch="its values", gives="values", unit=unit))
+        found = judge(ctx, table, gl, g, groups, own_label(frame, gl, basis, wildcards), said, rows,
+                      what=f"growth {g.describe()}{unit}", mismatch="its values", unit=unit,
+                      point_fits=lambda st, p: _point_fits(st, p, tol))
+        if found is not None:
+            findings.append(found)
     return findings

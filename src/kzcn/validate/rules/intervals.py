@@ -16,9 +16,23 @@ Conventions (the README documents them):
 * more_than (v, max], at_least [v, max], less_than [min, v), up_to [min, v], where min and max
   come from the quantity's domain (a share lies in [0, 100], money and counts are >= 0, a
   growth in percent is >= -100, a trade balance may be negative).
+* counts of items (a count field such as item_count, or a count unit such as projects,
+  trains, enterprises, stated at scale one as a whole number) are integers, not rounded
+  measurements: an exact count is the point itself ("60 projects" is 60, never [55, 65)), and
+  "about / some N" is N ± max(1, ceil(N / 10)) (COUNT_BAND: "some 25" is [22, 28], "about 60"
+  [54, 66]). Open-ended counts keep their hard bounds.
 * a missing qualifier is read as exact (the conditional_required rule reports the gap).
 * the stated scale (one, thousand, million, billion) multiplies the bounds, so that
   "548 million" and "0.5 billion" compare directly.
+
+Beside the hard interval, a figure has a soft band (soft_interval): where it lies as people use
+the words. "More than X" and "at least X" are rarely above OPEN_MULTIPLE × X ("more than $40
+billion" is not $90 billion: a speaker would have said "more than $80 billion"), "less than" and
+"up to X" rarely below X / OPEN_MULTIPLE; the other qualifiers' soft band is their hard one. The
+multiple is 1.5: in the curated data every open-ended trade, indicator or portfolio figure with
+a counterpart of the same thing lies within 1.05 × its bound (42 against "more than 40"), except
+the one real conflict (Central Asia–China 2022: "more than $32 billion" against $70 billion, 2.2 ×).
+Rules give errors only on hard intervals; a clash of soft bands is a warning.
 
 Intervals carry open or closed ends; arithmetic (sum, difference, product, ratio) returns the
 smallest interval holding every result of members of the operands, so a rule can ask whether a
@@ -35,6 +49,15 @@ INF = math.inf
 
 SCALES = {"one": 1.0, "thousand": 1e3, "million": 1e6, "billion": 1e9}
 QUALIFIERS = ("exact", "approximately", "more_than", "at_least", "less_than", "up_to")
+OPEN_ENDED = ("more_than", "at_least", "less_than", "up_to")
+
+# "some N" of items: N ± max(1, ceil(N * COUNT_BAND)).
+COUNT_BAND = 0.1
+# "more than X" is rarely above OPEN_MULTIPLE × X, "less than X" rarely below X / OPEN_MULTIPLE.
+OPEN_MULTIPLE = 1.5
+# Units that count whole items (a value stated at scale one in these is an integer count).
+COUNT_UNITS = frozenset({"containers", "trains", "vehicles", "enterprises", "companies", "documents", "agreements",
+                         "projects", "jobs", "people", "items"})
 
 # Slack when comparing computed bounds: a few dozen units in the last place, so that 1.1e9/13.6e9
 # computed two ways still meets at an edge, yet far below any rounding band a source can state
@@ -215,10 +238,26 @@ def rounding_unit(value: float) -> float:
     return 10.0 ** zeros
 
 
-def stated_interval(value: float, qualifier: str | None = "exact") -> Interval:
-    """The interval a stated value and its qualifier imply, in the value's own scale, unclipped."""
+def is_count(value: float, unit: str | None, scale: str | None, count_field: bool = False) -> bool:
+    """A whole number of items: a count field, or a count unit at scale one."""
+    v = float(value)
+    if math.isnan(v) or math.isinf(v) or not v.is_integer():
+        return False
+    return count_field or (unit in COUNT_UNITS and (scale or "one") == "one")
+
+
+def stated_interval(value: float, qualifier: str | None = "exact", count: bool = False) -> Interval:
+    """The interval a stated value and its qualifier imply, in the value's own scale, unclipped.
+
+    count: the value is a whole number of items (see is_count), so exact is a point and
+    "about" has the count band."""
     v = float(value)
     q = qualifier or "exact"
+    if count and q == "exact":
+        return Interval.point(v)
+    if count and q == "approximately":
+        w = max(1.0, math.ceil(abs(v) * COUNT_BAND))
+        return Interval(v - w, v + w)
     if q == "exact":
         u = rounding_unit(v)
         return Interval(v - u / 2, v + u / 2, False, True)
@@ -259,13 +298,26 @@ def scale_factor(scale: str | None) -> float:
 
 
 def implied_interval(value: float, qualifier: str | None = "exact", scale: str | None = "one",
-                     dom: Interval | None = None) -> Interval:
+                     dom: Interval | None = None, count: bool = False) -> Interval:
     """Stated value + qualifier + scale -> the absolute interval, clipped to its domain.
 
     The domain is given in absolute units (a share's [0, 100] is scale-free; money's [0, inf)
     too), so clipping happens after scaling.
     """
-    iv = stated_interval(value, qualifier).scaled(scale_factor(scale))
+    iv = stated_interval(value, qualifier, count).scaled(scale_factor(scale))
     if dom is not None:
         iv = iv.intersection(dom)
     return iv
+
+
+def soft_interval(hard: Interval, value: float, qualifier: str | None, scale: str | None = "one",
+                  multiple: float = OPEN_MULTIPLE) -> Interval:
+    """Where an open-ended figure plausibly lies: "more than X" within (X, multiple × X], "less
+    than X" within [X / multiple, X); other qualifiers (and negative bounds) keep the hard interval."""
+    q = qualifier or "exact"
+    v = float(value) * scale_factor(scale)
+    if q not in OPEN_ENDED or v <= 0 or multiple <= 1:
+        return hard
+    band = Interval(v, v * multiple) if q in ("more_than", "at_least") else Interval(v / multiple, v)
+    soft = hard.intersection(band)
+    return hard if soft.is_empty else soft

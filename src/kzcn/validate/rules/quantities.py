@@ -1,10 +1,11 @@
-"""A row's stated figure as a Quantity, and the verdict of a figure against the figures that imply it.
+"""A row's stated figure as a Quantity, and the helpers the kinds comparing figures share.
 
 One module because the kinds comparing figures (containment, shares, growth) all speak of the
 same things: what a row says ("more than 21 billion USD") and the absolute interval that
-implies (intervals.py does the arithmetic), the candidate rows and combinations of rows a
-figure is compared with (bounded on large tables), and how a verdict is worded — a finding of
-the rule's severity when no interval reconciles, a warning when only the stated points clash.
+implies (intervals.py does the arithmetic, and gives the soft band of open-ended qualifiers), the
+candidate rows and combinations of rows a figure is compared with (bounded on large tables), and
+listings that keep messages readable. The verdict of a ratio against every pair of its basis is
+counterparts.py's.
 RuleContext.quantities reads Quantities off a table; the kinds then work on these alone.
 """
 from __future__ import annotations
@@ -33,6 +34,11 @@ class Quantity:
     scale: str
     unit: str | None
     interval: Interval
+    soft: Interval | None = None  # where the words put it (intervals.soft_interval); None: the interval
+
+    @property
+    def band(self) -> Interval:
+        return self.interval if self.soft is None else self.soft
 
     @property
     def factor(self) -> float:
@@ -64,7 +70,9 @@ def listing(items, show, limit: int = 3) -> str:
 
 def interval_verdict(ctx, table: str, line: int, stated, results, said, rows, *, what: str, mismatch: str,
                      gives: str, unit: str = ""):
-    """The one verdict of a stated ratio (a share, a growth) against the ratios its rows imply.
+    """The one verdict of a stated figure against the figures its rows imply, when any one may settle it.
+
+    growth and share checks no longer use it: they judge every counterpart (counterparts.judge).
 
     `results` are (a, b, implied interval, implied point). No implied interval meets the stated
     one: a finding of the rule's severity. One does, but only through the qualifiers' leeway (the

@@ -105,8 +105,9 @@ KINDS: dict[str, KindSpec] = {
         hint=("check the rank and the compared values (period, basis) against their sources and correct the one"
               " misread; if both sources are right, record the decision in validation/resolutions.yaml")),
     "sources_agree": KindSpec(
-        agreement.sources_agree, ("table", "key"), ("where", "require", "source_field"),
-        "two sources stating the same figure state overlapping intervals",
+        agreement.sources_agree, ("table", "key"),
+        ("where", "require", "source_field", "basis", "unspecified", "across_bases", "undated", "as_of", "measures"),
+        "two sources stating the same figure agree, on its basis and across bases",
         hint=("if one row misreads its source, correct it; if both sources are right, record the decision "
               "(prefer one row, or both_stand) in validation/resolutions.yaml")),
     "magnitude_plausible": KindSpec(
@@ -114,6 +115,13 @@ KINDS: dict[str, KindSpec] = {
         "no figure is orders of magnitude off the median of comparable rows",
         hint=("check the row's scale and unit against its source (million for billion is the usual slip) and "
               "correct them")),
+    "series_magnitude": KindSpec(
+        magnitude.series_magnitude, ("table", "series"),
+        ("where", "across", "period", "date", "factor", "window_days", "neighbours", "measures"),
+        "no figure is a power of ten off its series in a neighbouring period or another source",
+        hint=("check the row's value, scale and unit against its source (a misplaced decimal point or million "
+              "for billion is the usual slip) and correct them; if the source really says so, record the "
+              "decision in validation/resolutions.yaml")),
     "not_after_publication": KindSpec(
         timing.not_after_publication, ("table", "date"), ("where", "unless", "source", "source_field"),
         "nothing reported happens after its source was published",

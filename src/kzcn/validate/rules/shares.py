@@ -6,13 +6,18 @@ has no period, so a rule may name its numerator and denominator explicitly; a ba
 `unspecified` may be allowed to match any basis (it is one of them), but numerator and
 denominator must then be of one basis between themselves (mixing Chinese-customs and Kazakh
 figures produces the classic 64%-instead-of-40% trap).
+
+Every counterpart (counterparts.py): a share must agree with every numerator / denominator pair
+of its own basis; pairs with unspecified rows are used only when its basis has none, and an
+unspecified share fails when no basis's pairs agree with it.
 """
 from __future__ import annotations
 
 from .intervals import Interval, fmt, stated_interval
 from .context import ParamError, as_list, na, text
 from .selection import compatible, lines_of, match_lines, resolve_rows, select
-from .quantities import MAX_CANDIDATES, interval_verdict
+from .counterparts import basis_label, judge, own_label
+from .quantities import MAX_CANDIDATES
 
 PERCENT = Interval(0.0, 100.0)
 POINT_TOLERANCE = 0.02
@@ -83,25 +88,27 @@ def _check(ctx, table, frame, share_line, nums, dens, same, wildcards, qs, expli
                 rows=[sid]))
         return findings
     hundred = 100.0 if share.unit == "percent" else 1.0
-    results = []
+    basis = [f for f in same if f in wildcards]
+    groups: dict[tuple, list] = {}
     for n, d in combos:
+        label = basis_label(frame, (n.line, d.line), basis, wildcards)
+        if label is None:
+            continue
         point = n.point / d.point * hundred if d.point else float("nan")
         ratio = n.interval / d.interval * Interval.point(hundred)
-        if _point_fits(share, point, tol) and ratio.intersects(share.interval):
-            return findings  # one pair agreeing in interval and in point settles the share
-        results.append((n, d, ratio, point))
-
-    def rows():
-        return [sid] + sorted({ctx.row_id(table, x.line) for n, d, *_ in results for x in (n, d)})
+        groups.setdefault(label, []).append((n, d, ratio, point))
+    rows = [sid] + sorted({ctx.row_id(table, x.line) for rs in groups.values() for n, d, *_ in rs for x in (n, d)})
 
     def said(r):
         n, d, ratio, point = r
         return (f"{ctx.label(table, n.line)} {n.describe()} / {ctx.label(table, d.line)} {d.describe()} "
                 f"= {ratio}{'%' if hundred == 100 else ''} (stated values give {fmt(point)})")
 
-    findings.append(interval_verdict(ctx, table, share_line, share, results, said, rows(),
-                                     what=f"share {share.describe()}", mismatch="numerator / denominator",
-                                     gives="figures"))
+    found = judge(ctx, table, share_line, share, groups, own_label(frame, share_line, basis, wildcards), said, rows,
+                  what=f"share {share.describe()}", mismatch="numerator / denominator",
+                  point_fits=lambda st, p: _point_fits(st, p, tol))
+    if found is not None:
+        findings.append(found)
     return findings
 
 

@@ -1,0 +1,90 @@
+"""Every counterpart: a stated ratio (a growth, a share) is judged against each compatible pair of
+rows, grouped by the statistical basis the pair speaks for — never settled by one pair that fits.
+
+Why grouping: the rows a growth or a share is computed from may come from several sources and
+bases. A wrong figure must not hide behind a right one from another source, and a basis of
+`unspecified` (a wildcard: the source did not say) must not excuse a figure of a named basis.
+So the pairs are grouped by basis label:
+
+* `B`  — every row of the pair is of the named basis B;
+* `B?` — rows of basis B and rows of unspecified basis;
+* `?`  — every row is of unspecified basis.
+
+A figure of named basis B is judged against group `B` when it exists, and then EVERY pair of it
+must reconcile; only without own-basis counterparts is it judged against `B?` and `?`, where the
+unspecified rows may belong to any basis, so some group must reconcile as a whole. A figure of
+unspecified basis is one of the bases: it is compared with each group and fails when it fits none.
+"""
+from __future__ import annotations
+
+from .context import text
+from .intervals import fmt
+from .quantities import listing
+
+UNSPECIFIED = ("unspecified",)
+
+
+def basis_label(frame, lines, fields: list[str], wildcards: dict) -> tuple | None:
+    """The label of a pair of rows over the wildcard fields; None when it mixes two named values."""
+    label = []
+    for f in fields:
+        wild = wildcards.get(f, set())
+        cells = [text(frame.at[ln, f]) for ln in lines]
+        named = {c for c in cells if c not in wild}
+        if len(named) > 1:
+            return None
+        if not named:
+            label.append("?")
+        else:
+            (b,) = named
+            label.append(b if all(c == b for c in cells) else b + "?")
+    return tuple(label)
+
+
+def own_label(frame, line, fields: list[str], wildcards: dict) -> tuple:
+    return tuple("?" if text(frame.at[line, f]) in wildcards.get(f, set()) else text(frame.at[line, f])
+                 for f in fields)
+
+
+def _relevant(subject: tuple, label: tuple) -> bool:
+    """Without own-basis pairs, a named figure may use pairs that involve unspecified rows of its basis."""
+    for s, g in zip(subject, label):
+        if s == "?":
+            continue
+        if g not in (s + "?", "?"):
+            return False
+    return True
+
+
+def candidate_groups(subject: tuple, groups: dict) -> tuple[list, bool]:
+    """The groups a figure is judged against, and whether each of their pairs must fit (own basis)."""
+    if "?" not in subject and subject in groups:
+        return [groups[subject]], True
+    return [g for label, g in groups.items() if _relevant(subject, label)], False
+
+
+def judge(ctx, table: str, line: int, stated, groups: dict, subject: tuple, said, rows, *, what: str,
+          mismatch: str, unit: str = "", point_fits):
+    """One verdict: a finding of the rule's severity when the figure's intervals cannot be
+    reconciled with its counterparts, a warning when only stated points clash, else None.
+
+    groups: label -> [(a, b, implied interval, implied point)]."""
+    chosen, own = candidate_groups(subject, groups)
+    if not chosen:
+        return None
+    fitting = [g for g in chosen if all(r[2].intersects(stated.interval) for r in g)]
+    if not fitting:
+        bad = [r for g in chosen for r in g if not r[2].intersects(stated.interval)]
+        scope = ("every pair of its own basis must agree" if own
+                 else "no basis it could be on agrees as a whole")
+        return ctx.finding(table, line, "value",
+                           f"{what} does not match {mismatch} ({scope}): " + listing(bad, said), rows=rows)
+    # Intervals decide errors, against every pair. The stated points are a weaker signal (a
+    # counterpart rounded to "24 billion" moves a computed growth by a point or two), so they
+    # warn only when no pair of a reconciling group comes close in point.
+    if any(point_fits(stated, r[3]) for g in fitting for r in g):
+        return None
+    closest = min((r for g in fitting for r in g), key=lambda r: abs(r[3] - stated.point))
+    return ctx.warning(table, line, "value",
+                       f"{what}, but the stated values give {fmt(closest[3])}{unit}, outside it; only the qualifiers' "
+                       f"leeway reconciles them: {said(closest)}", rows=rows)
