@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import calendar
 import hashlib
+import json
 import shutil
 import sys
 import tempfile
@@ -147,12 +148,20 @@ def main(argv=None) -> int:
     ap.add_argument("--per-cell", type=int, default=PER_CELL)
     ap.add_argument("--root", type=Path, default=ROOT)
     ap.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "RECALL.md")
+    ap.add_argument("--json", type=Path, help="also write every mutation and what caught it")
     args = ap.parse_args(argv)
     from .report import render
 
     result = measure(args.root, args.seed, args.per_cell, progress=lambda s: print(s, file=sys.stderr))
     command = f"make recall  (PYTHONPATH=benchmarks .venv/bin/python -m recall.run --seed {args.seed} --per-cell {args.per_cell})"
     args.output.write_text(render(result, command), encoding="utf-8")
+    if args.json:
+        args.json.write_text(json.dumps([
+            {"family": c.family, "table": c.table, "why": c.why, "mutations": [
+                {"class": m.cls, "line": result["lines"][m.table][m.row], "about": m.about,
+                 "changes": dict(m.changes), "caught": got, "at_row": at, "codes": codes}
+                for m, got, at, codes in getattr(c, "results", [])]}
+            for c in result["cells"]], ensure_ascii=False, indent=1), encoding="utf-8")
     s = summary(result)
     print(f"wrote {args.output} in {result['seconds']:.0f} s ({result['validations']} validations)")
     for (fam_, table), entry in s["cells"].items():
