@@ -15,7 +15,8 @@ import re
 from collections import defaultdict
 from itertools import combinations
 
-from .model import (DISJOINT, HIERARCHIES, NOT_CUMULATIVE, RANK_SETS, SHARE_WHOLES, SUMS, AMOUNT, Interval,
+from .timing import date_order, not_after_publication, publication_dates  # noqa: F401  (families too)
+from .model import (DISJOINT, HIERARCHIES, NOT_CUMULATIVE, RANK_SETS, SHARE_WHOLES, SUMS, Interval,
                     TableModel, ancestors)
 
 
@@ -259,37 +260,6 @@ def cumulative(m: TableModel, rows, ctx):
                     (i, a, qa), (j, b, qb) = (j, b, qb), (i, a, qa)
                 if a[end] < b[end] and qa.lo > qb.hi:
                     out.add((f"{num.name} shrinks", frozenset((i, j))))
-    return out
-
-
-def date_order(m: TableModel, rows, ctx):
-    out = set()
-    checks = [(s, e) for s, e in m.pairs.values()]
-    if "base_period" in m.pairs and "period" in m.pairs:
-        checks.append((m.pairs["base_period"][0], m.pairs["period"][0]))
-    for i, r in enumerate(rows):
-        for s, e in checks:
-            strict = s.startswith("base_period")
-            if r.get(s) and r.get(e) and (r[s] >= r[e] if strict else r[s] > r[e]):
-                out.add((f"{s} after {e}", frozenset((i,))))
-    return out
-
-
-def publication_dates(m: TableModel, rows, ctx):
-    """Date fields that, on the curated data, never fall after the source's publication."""
-    src = m.source_fk[0]
-    return [d for d in m.dates
-            if any(r.get(d) for r in rows)
-            and all(r.get(d) <= ctx["published"].get(r.get(src), "9999") for r in rows
-                    if r.get(d) and m.reported(r))]
-
-
-def not_after_publication(m: TableModel, rows, ctx):
-    out, src = set(), m.source_fk[0]
-    for d in ctx["publication_fields"][m.name]:
-        for i, r in enumerate(rows):
-            if r.get(d) and m.reported(r) and r[d] > ctx["published"].get(r.get(src), "9999"):
-                out.add((f"{d} after publication", frozenset((i,))))
     return out
 
 

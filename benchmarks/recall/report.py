@@ -69,7 +69,7 @@ def render(result: dict, command: str) -> str:
             "## Recall per mutation class", "", "| class | what | caught | recall |", "|---|---|---|---|"]
     for cls, what in CLASSES.items():
         g, k = s["classes"].get(cls, (0, 0))
-        out.append(f"| `{cls}` | {what} | {g}/{k} | {_pct(g, k) if k else 'not drawn'} |")
+        out.append(f"| `{cls}` | {what} | {g}/{k} | {_pct(g, k) if k else 'not drawn: no applicable cell has a row it breaks'} |")
     out += ["", "## Per cell: where the catches point, which rules caught, what was missed", "",
             "| family × table | caught | at the mutated row | elsewhere only | distinct real mutations per class | caught by | missed, for example |",
             "|---|---|---|---|---|---|---|"]
