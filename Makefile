@@ -9,7 +9,7 @@ CFF_VENV := $(VENV)/cffconvert
 TEST_WORKERS ?= auto
 export DVC_NO_ANALYTICS := 1
 
-.PHONY: all main test chromium install report registry bench clean
+.PHONY: all main test chromium install report registry bench recall clean
 
 all: main
 
@@ -47,6 +47,10 @@ registry: $(STAMP)
 # The scale benchmark (issue 6): writes benchmarks/RESULTS.md.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# Recall of the consistency rules on seeded mutations (benchmarks/recall/): writes benchmarks/RECALL.md.
+recall: $(STAMP)
+	PYTHONPATH=benchmarks $(BIN)/python -m recall.run
 
 clean:
 	rm -rf build dist .pytest_cache
