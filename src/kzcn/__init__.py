@@ -38,8 +38,11 @@ def schema(name, *, root=None):
     return pandera_schema(open_package(root).resource(name).schema)
 
 
-def validate(target=None, *, rules=None, strict=False):
-    """Validate the repository (default) or any data package descriptor; returns a Report."""
+def validate(target=None, *, rules=None, strict=False, limits=None):
+    """Validate the repository (default) or any data package descriptor; returns a Report.
+
+    `limits` (a kzcn.package.limits.Limits) raises or lowers the bounds on file sizes, header
+    widths and findings listed per code; default: the documented ones, or KZCN_MAX_* overrides."""
     from .validate.run import validate as _validate
 
-    return _validate(target, rules=rules, strict=strict)
+    return _validate(target, rules=rules, strict=strict, limits=limits)

@@ -45,6 +45,13 @@ def check_table(res: Resource):
     dialect, problems = dialect_of(res.descriptor, res.relpath)
     for p in problems:
         findings.append(cat.make("format-error", severity=WARNING, **where, detail=p))
+    from ..package.limits import current
+    from .structure.bounds import header_too_wide
+
+    too_wide = header_too_wide(data, offset, dialect, current().fields, where, res.relpath)
+    if too_wide is not None:
+        findings.append(too_wide)
+        return None, findings, stats
     schema = res.schema if isinstance(res.schema, dict) else {}
     findings += schema_problems(schema, where)
     fields = [f for f in (schema.get("fields") or []) if isinstance(f, dict) and isinstance(f.get("name"), str)]
