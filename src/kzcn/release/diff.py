@@ -40,9 +40,9 @@ def _parse_structured(data: bytes, name: str, where: str) -> dict:
         if name.endswith(".json"):
             out = json.loads(data.decode("utf-8"))
         else:
-            import yaml
+            from ..package.yamlfast import safe_load  # within the YAML budget: an archive is untrusted
 
-            out = yaml.safe_load(data.decode("utf-8"))
+            out = safe_load(data.decode("utf-8"))
     except Exception as exc:  # json and yaml raise many kinds; all mean "not parseable"
         raise TargetError(f"{where}: cannot parse {name}: {str(exc).splitlines()[0]}") from None
     if not isinstance(out, dict):
@@ -112,15 +112,53 @@ def from_zip(path: Path) -> Snapshot:
 
         def read(rel):
             name = prefix + rel
-            return zf.read(name) if _safe(rel) and name in names else None
+            return read_member(zf, name, str(path)) if _safe(rel) and name in names else None
 
         return snapshot_from_reader(str(path), read, str(path))
+
+
+def member_limit() -> int:
+    from ..package.limits import current
+
+    return current().file_bytes
+
+
+def read_member(zf: zipfile.ZipFile, name: str, where: str) -> bytes:
+    """One member's bytes, streamed from the archive and never more than the limit.
+
+    Both sizes are checked: the size the archive declares (before anything is inflated) and
+    the bytes actually read (at most limit + 1), so a 4 MB zip holding a 4 GB member costs
+    the limit, not 4 GB, whatever its header claims."""
+    limit = member_limit()
+    info = zf.getinfo(name)
+    if info.file_size > limit:
+        raise TargetError(f"{where}: member {name} declares {info.file_size:,} bytes, over the limit of "
+                          f"{limit:,}; not read (raise it with --max-file-bytes)")
+    try:
+        with zf.open(info) as fh:
+            data = fh.read(limit + 1)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise TargetError(f"{where}: member {name} cannot be read: {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - zlib.error, NotImplementedError (compression method)
+        raise TargetError(f"{where}: member {name} cannot be read: {type(exc).__name__}: {exc}") from None
+    if len(data) > limit:
+        raise TargetError(f"{where}: member {name} holds more than the limit of {limit:,} bytes "
+                          f"(its header declares {info.file_size:,}); not read (raise it with --max-file-bytes)")
+    return data
 
 
 def from_folder(path: Path) -> Snapshot:
     def read(rel):
         p = path / rel
-        return p.read_bytes() if _safe(rel) and p.is_file() else None
+        if not (_safe(rel) and p.is_file()):
+            return None
+        limit = member_limit()
+        with open(p, "rb") as fh:
+            data = fh.read(limit + 1)
+        if len(data) > limit:
+            raise TargetError(f"{p}: file is over the limit of {limit:,} bytes; not read "
+                              f"(raise it with --max-file-bytes)")
+        return data
 
     return snapshot_from_reader(str(path), read, str(path))
 
@@ -131,7 +169,7 @@ def from_revision(repo: Path, rev: str) -> Snapshot:
         raise UsageError(f"{rev!r} is not a zip file, a package folder or a git revision of {repo}")
 
     def read(rel):
-        return gitread.show(repo, commit, f"./{rel}") if _safe(rel) else None
+        return gitread.show(repo, commit, f"./{rel}", limit=member_limit()) if _safe(rel) else None
 
     return snapshot_from_reader(rev, read, f"{rev} ({commit[:10]})")
 
