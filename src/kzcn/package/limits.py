@@ -97,8 +97,32 @@ def read_capped(path, limit: int, what: str = "file") -> bytes:
     from ..errors import TargetError
 
     with open(path, "rb") as fh:
-        data = fh.read(limit + 1)
+        data = read_at_most(fh, limit)
     if len(data) > limit:
         raise TargetError(f"{path}: {what} is over the limit of {limit:,} bytes; not read "
                           f"(raise it with {ENV['config_bytes']})")
     return data
+
+
+def read_at_most(fh, limit: int) -> bytes:
+    """Up to limit + 1 bytes of an open binary file (limit + 1 means: there is more).
+
+    `fh.read(n)` allocates n bytes before reading any, so a 2 GB limit would cost 2 GB for a
+    small file; the file's size (fstat) sizes the first read, then the rest comes a few MB at
+    a time, so a file that grows, or a device that never ends, still stops at the limit."""
+    try:
+        size = os.fstat(fh.fileno()).st_size
+    except (OSError, AttributeError, ValueError):
+        size = 0
+    first = fh.read(min(limit, size) + 1)
+    if len(first) <= size or len(first) > limit:
+        return first
+    parts = [first]
+    total = len(first)
+    while total <= limit:
+        part = fh.read(min(limit + 1 - total, 4 * MIB))
+        if not part:
+            break
+        parts.append(part)
+        total += len(part)
+    return b"".join(parts)

@@ -89,7 +89,10 @@ def check_budget(text: str, loader_cls=None) -> None:
                                       event.start_mark)
     except YAMLBudgetError:
         raise
-    except Exception:  # noqa: BLE001 - a syntax error: the parse below reports it in PyYAML's words
+    except Exception as exc:  # noqa: BLE001 - a syntax error: the parse below reports it in PyYAML's words
+        if "nesting depth" in str(exc):  # libyaml's own bound, met while scanning ahead of our count
+            raise YAMLBudgetError(f"nesting deeper than the limit of {max_depth} levels "
+                                  f"(raise it with {ENV['yaml_depth']})", getattr(exc, "problem_mark", None)) from None
         return
     finally:
         loader.dispose()

@@ -135,8 +135,10 @@ def read_member(zf: zipfile.ZipFile, name: str, where: str) -> bytes:
         raise TargetError(f"{where}: member {name} declares {info.file_size:,} bytes, over the limit of "
                           f"{limit:,}; not read (raise it with --max-file-bytes)")
     try:
-        with zf.open(info) as fh:
-            data = fh.read(limit + 1)
+        from ..package.limits import read_at_most
+
+        with zf.open(info) as fh:  # no fileno: read in steps, never more than limit + 1
+            data = read_at_most(fh, limit)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
         raise TargetError(f"{where}: member {name} cannot be read: {exc}") from None
     except Exception as exc:  # noqa: BLE001 - zlib.error, NotImplementedError (compression method)
@@ -153,8 +155,10 @@ def from_folder(path: Path) -> Snapshot:
         if not (_safe(rel) and p.is_file()):
             return None
         limit = member_limit()
+        from ..package.limits import read_at_most
+
         with open(p, "rb") as fh:
-            data = fh.read(limit + 1)
+            data = read_at_most(fh, limit)
         if len(data) > limit:
             raise TargetError(f"{p}: file is over the limit of {limit:,} bytes; not read "
                               f"(raise it with --max-file-bytes)")

@@ -13,6 +13,7 @@ import io
 import os
 
 from .. import catalogue as cat
+from ...package.limits import read_at_most
 from .dialect import Dialect
 
 FILE_FLAG = "--max-file-bytes"
@@ -28,7 +29,7 @@ def read_bounded(path, relpath: str, limit: int, where: dict):
         size = os.fstat(fh.fileno()).st_size
         if size > limit:
             return None, _too_big(relpath, f"{size:,} bytes", limit, where)
-        data = fh.read(limit + 1)
+        data = read_at_most(fh, limit)
     if len(data) > limit:
         return None, _too_big(relpath, f"more than {limit:,} bytes", limit, where)
     return data, None
