@@ -25,7 +25,7 @@ MIB = 1 << 20
 class Limits:
     """Upper bounds on what one run reads; every one can be raised, none switched off silently."""
 
-    file_bytes: int = 2048 * MIB         # a resource's file (CSV); a diff's zip member
+    file_bytes: int = 1024 * MIB         # a resource's file (CSV); a diff's zip member
     config_bytes: int = 16 * MIB         # a descriptor, schema, rules or resolutions file
     fields: int = 10_000                 # cells in a header row
     findings_per_code: int = 1_000       # findings listed per code per resource; the rest are counted
