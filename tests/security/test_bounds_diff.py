@@ -53,7 +53,7 @@ def test_the_bytes_read_are_checked_too(tmp_path):
     """A member whose central directory understates its size: the reader stops at the declared
     size (zipfile's own bound) or at limit + 1; either way never more than the cap is held."""
     from kzcn.package.limits import Limits, using
-    from kzcn.release.diff import read_member
+    from kzcn.release.members import read_member
 
     path = release_zip(tmp_path / "liar.zip", b"a\n" + b"0" * 5000)
     with zipfile.ZipFile(path) as zf, using(Limits(file_bytes=1000)):

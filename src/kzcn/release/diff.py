@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 
 from . import csvnorm
 from . import gitread
+from .members import member_limit, read_file, read_member
 from ..errors import TargetError, UsageError
 
 DESCRIPTORS = ("datapackage.json", "datapackage.yaml")
@@ -117,52 +118,10 @@ def from_zip(path: Path) -> Snapshot:
         return snapshot_from_reader(str(path), read, str(path))
 
 
-def member_limit() -> int:
-    from ..package.limits import current
-
-    return current().file_bytes
-
-
-def read_member(zf: zipfile.ZipFile, name: str, where: str) -> bytes:
-    """One member's bytes, streamed from the archive and never more than the limit.
-
-    Both sizes are checked: the size the archive declares (before anything is inflated) and
-    the bytes actually read (at most limit + 1), so a 4 MB zip holding a 4 GB member costs
-    the limit, not 4 GB, whatever its header claims."""
-    limit = member_limit()
-    info = zf.getinfo(name)
-    if info.file_size > limit:
-        raise TargetError(f"{where}: member {name} declares {info.file_size:,} bytes, over the limit of "
-                          f"{limit:,}; not read (raise it with --max-file-bytes)")
-    try:
-        from ..package.limits import read_at_most
-
-        with zf.open(info) as fh:  # no fileno: read in steps, never more than limit + 1
-            data = read_at_most(fh, limit)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        raise TargetError(f"{where}: member {name} cannot be read: {exc}") from None
-    except Exception as exc:  # noqa: BLE001 - zlib.error, NotImplementedError (compression method)
-        raise TargetError(f"{where}: member {name} cannot be read: {type(exc).__name__}: {exc}") from None
-    if len(data) > limit:
-        raise TargetError(f"{where}: member {name} holds more than the limit of {limit:,} bytes "
-                          f"(its header declares {info.file_size:,}); not read (raise it with --max-file-bytes)")
-    return data
-
-
 def from_folder(path: Path) -> Snapshot:
     def read(rel):
         p = path / rel
-        if not (_safe(rel) and p.is_file()):
-            return None
-        limit = member_limit()
-        from ..package.limits import read_at_most
-
-        with open(p, "rb") as fh:
-            data = read_at_most(fh, limit)
-        if len(data) > limit:
-            raise TargetError(f"{p}: file is over the limit of {limit:,} bytes; not read "
-                              f"(raise it with --max-file-bytes)")
-        return data
+        return read_file(p) if _safe(rel) and p.is_file() else None
 
     return snapshot_from_reader(str(path), read, str(path))
 
