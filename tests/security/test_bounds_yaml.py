@@ -41,13 +41,23 @@ def test_alias_bomb_in_the_descriptor_is_refused(tmp_path, key):
     assert "Traceback" not in r.stderr and "internal error" not in r.stderr
 
 
+def rules_bomb() -> str:
+    """A rules file whose `when:` selector is the bomb: every value of its `in` list is compared
+    with the cells as text, so str() would walk 10^9 leaves."""
+    chain = ["          - &a0 [lol]"] + [f"          - &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]"
+                                          for i in range(1, 10)]
+    return ("rules:\n  - id: bomb\n    kind: conditional_required\n    severity: error\n    rationale: r.\n"
+            "    params:\n      table: t\n      when:\n        a:\n          in:\n" + "\n".join(
+                c.replace("          - ", "            - ") for c in chain) + "\n      require: [a]\n")
+
+
 def test_alias_bomb_in_a_rules_where_is_refused(tmp_path):
     one_table(tmp_path, b"a\nlol\n")
     rules = tmp_path / "validation" / "rules.yaml"
     rules.parent.mkdir()
-    rules.write_text("x-bomb:\n" + laughs(indent="  ") + "rules:\n  - id: bomb\n    kind: conditional_required\n"
-                     "    severity: error\n    rationale: r.\n    params:\n      table: t\n"
-                     "      when: {a: *a9}\n      require: [a]\n")
+    text = rules_bomb()
+    assert len(text) < 1000
+    rules.write_text(text)
     r = run_kzcn("validate", tmp_path, cwd=tmp_path, mem_mb=1000, timeout=120)
     assert r.returncode == 2, r.stdout + r.stderr
     assert "rules.yaml:" in r.stderr and "aliases expand" in r.stderr

@@ -98,14 +98,14 @@ def read_capped(path, limit: int, what: str = "file") -> bytes:
 
     with open(path, "rb") as fh:
         data = read_at_most(fh, limit)
-    if len(data) > limit:
+    if data is None:
         raise TargetError(f"{path}: {what} is over the limit of {limit:,} bytes; not read "
                           f"(raise it with {ENV['config_bytes']})")
     return data
 
 
-def read_at_most(fh, limit: int) -> bytes:
-    """Up to limit + 1 bytes of an open binary file (limit + 1 means: there is more).
+def read_at_most(fh, limit: int) -> bytes | None:
+    """All of an open binary file if it holds at most `limit` bytes, else None.
 
     `fh.read(n)` allocates n bytes before reading any, so a 2 GB limit would cost 2 GB for a
     small file; the file's size (fstat) sizes the first read, then the rest comes a few MB at
@@ -115,14 +115,17 @@ def read_at_most(fh, limit: int) -> bytes:
     except (OSError, AttributeError, ValueError):
         size = 0
     first = fh.read(min(limit, size) + 1)
-    if len(first) <= size or len(first) > limit:
+    if len(first) > limit:
+        return None
+    if len(first) <= size:
         return first
     parts = [first]
     total = len(first)
-    while total <= limit:
+    while True:
         part = fh.read(min(limit + 1 - total, 4 * MIB))
         if not part:
-            break
-        parts.append(part)
+            return b"".join(parts)
         total += len(part)
-    return b"".join(parts)
+        if total > limit:  # over: nothing is joined, the parts are dropped at once
+            return None
+        parts.append(part)

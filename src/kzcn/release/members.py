@@ -38,7 +38,7 @@ def read_member(zf: zipfile.ZipFile, name: str, where: str) -> bytes:
         raise TargetError(f"{where}: member {name} cannot be read: {exc}") from None
     except Exception as exc:  # noqa: BLE001 - zlib.error, NotImplementedError (compression method)
         raise TargetError(f"{where}: member {name} cannot be read: {type(exc).__name__}: {exc}") from None
-    if len(data) > limit:
+    if data is None:
         raise TargetError(f"{where}: member {name} holds more than the limit of {limit:,} bytes "
                           f"(its header declares {info.file_size:,}); not read (raise it with --max-file-bytes)")
     return data
@@ -51,7 +51,7 @@ def read_file(p: Path) -> bytes:
     limit = member_limit()
     with open(p, "rb") as fh:
         data = read_at_most(fh, limit)
-    if len(data) > limit:
+    if data is None:
         raise TargetError(f"{p}: file is over the limit of {limit:,} bytes; not read "
                           f"(raise it with --max-file-bytes)")
     return data

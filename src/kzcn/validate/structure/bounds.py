@@ -30,7 +30,7 @@ def read_bounded(path, relpath: str, limit: int, where: dict):
         if size > limit:
             return None, _too_big(relpath, f"{size:,} bytes", limit, where)
         data = read_at_most(fh, limit)
-    if len(data) > limit:
+    if data is None:
         return None, _too_big(relpath, f"more than {limit:,} bytes", limit, where)
     return data, None
 
