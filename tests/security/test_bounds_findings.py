@@ -64,7 +64,8 @@ def test_nothing_is_truncated_under_the_cap(tmp_path):
 def test_an_unclosed_quote_in_a_large_file_stops_at_the_cell_limit(tmp_path):
     one_table(tmp_path, fields=("a", "b"))
     write_repeated(tmp_path / "t.csv", b'a,b\n1,"oops\n', b"x,y\n", 200 * MB)
-    r = run_kzcn("validate", tmp_path, "--format", "json", cwd=tmp_path, mem_mb=1500, timeout=600)
+    r = run_kzcn("validate", tmp_path, "--format", "json", "--max-lines", "100000000", cwd=tmp_path,
+                 mem_mb=1500, timeout=600)
     assert r.returncode == 1, r.stderr
     errors = r.json()["errors"]
     assert [(e["code"], e["line"]) for e in errors] == [("source-error", 2)]
@@ -76,3 +77,22 @@ def test_an_unclosed_quote_in_a_small_file_is_still_named(tmp_path):
     one_table(tmp_path, b'a,b\n1,"oops\n2,3\n', fields=("a", "b"))
     r = run_kzcn("validate", tmp_path, "--format", "json", cwd=tmp_path, timeout=120)
     assert "unclosed-quote" in [e["code"] for e in r.json()["errors"]]
+
+
+def test_a_file_of_more_lines_than_the_limit_is_one_finding(tmp_path):
+    """Findings are capped, but each line still costs its row index: past --max-lines (default
+    20,000,000) the file is one source-error, so 1 GB of blank lines cannot take 150 GB."""
+    from kzcn.package.limits import Limits
+
+    one_table(tmp_path, fields=("a", "b"))
+    write_repeated(tmp_path / "t.csv", b"a,b\n", b"\n", Limits().lines + 1)
+    r = run_kzcn("validate", tmp_path, "--format", "json", cwd=tmp_path, mem_mb=1000, timeout=300)
+    assert r.returncode == 1, r.stderr
+    errors = r.json()["errors"]
+    assert [e["code"] for e in errors] == ["source-error"]
+    assert "lines, over the limit of 20,000,000" in errors[0]["message"] and "--max-lines" in errors[0]["message"]
+    assert r.peak_mb < 400
+    crlf = tmp_path / "crlf"
+    one_table(crlf, b"a,b\r\n" + b"x,y\r\n" * 20, fields=("a", "b"))
+    r = run_kzcn("validate", crlf, "--format", "json", "--max-lines", "21", cwd=crlf, timeout=120)
+    assert r.returncode == 0, r.stdout  # 21 lines: CRLF counts once

@@ -8,11 +8,12 @@ from __future__ import annotations
 FLAGS = (
     ("--max-file-bytes", "file_bytes", "bytes a CSV file (or a zip member) may have"),
     ("--max-fields", "fields", "cells a header row may have"),
+    ("--max-lines", "lines", "lines a CSV file may have"),
     ("--max-findings-per-code", "findings_per_code", "findings listed per code per resource; the rest are counted"),
 )
 
 
-def add_limit_arguments(p, which=("file_bytes", "fields", "findings_per_code")) -> None:
+def add_limit_arguments(p, which=("file_bytes", "fields", "lines", "findings_per_code")) -> None:
     from ..package.limits import Limits
 
     for flag, name, help_ in FLAGS:

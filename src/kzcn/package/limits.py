@@ -28,6 +28,7 @@ class Limits:
     file_bytes: int = 1024 * MIB         # a resource's file (CSV); a diff's zip member
     config_bytes: int = 16 * MIB         # a descriptor, schema, rules or resolutions file
     fields: int = 10_000                 # cells in a header row
+    lines: int = 20_000_000              # lines of a CSV file (each costs ~150 bytes of row index)
     findings_per_code: int = 1_000       # findings listed per code per resource; the rest are counted
     cell_bytes: int = 16 * MIB           # one cell on the exact path (an unclosed quote stops there)
     yaml_nodes: int = 1_000_000          # YAML nodes once aliases are expanded
@@ -39,6 +40,7 @@ ENV = {
     "file_bytes": "KZCN_MAX_FILE_BYTES",
     "config_bytes": "KZCN_MAX_CONFIG_BYTES",
     "fields": "KZCN_MAX_FIELDS",
+    "lines": "KZCN_MAX_LINES",
     "findings_per_code": "KZCN_MAX_FINDINGS_PER_CODE",
     "cell_bytes": "KZCN_MAX_CELL_BYTES",
     "yaml_nodes": "KZCN_MAX_YAML_NODES",

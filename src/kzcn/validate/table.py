@@ -46,11 +46,13 @@ def check_table(res: Resource):
     for p in problems:
         findings.append(cat.make("format-error", severity=WARNING, **where, detail=p))
     from ..package.limits import current
-    from .structure.bounds import header_too_wide
+    from .structure.bounds import header_too_wide, too_many_lines
 
-    too_wide = header_too_wide(data, offset, dialect, current().fields, where, res.relpath)
-    if too_wide is not None:
-        findings.append(too_wide)
+    limits = current()
+    too_big = (header_too_wide(data, offset, dialect, limits.fields, where, res.relpath)
+               or too_many_lines(data, limits.lines, where, res.relpath))
+    if too_big is not None:
+        findings.append(too_big)
         return None, findings, stats
     schema = res.schema if isinstance(res.schema, dict) else {}
     findings += schema_problems(schema, where)
