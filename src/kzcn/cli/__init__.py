@@ -5,7 +5,8 @@ No input makes it print a Python traceback: expected failures are KzcnError with
 anything else is reported as an internal error in one line (KZCN_DEBUG=1 shows the traceback).
 
 What lives here: this entry point and one module per subcommand (validate, metrics, build,
-release, diff, download, registry, report), each with add_arguments(parser) and run(args).
+release, diff, download, registry, report), each with add_arguments(parser) and run(args), and
+the --max-* flags the commands reading untrusted files share (limits_args).
 May import every stage (report, release, validate, package); nothing imports cli.
 """
 from __future__ import annotations

@@ -18,7 +18,7 @@ def run(args) -> int:
         return 0
     if not args.version:
         raise UsageError(f"give a VERSION; the published versions are: {', '.join(known_versions()) or 'none'}")
-    package = fetch_release(args.version)
+    package = fetch_release(args.version, repair=True)  # a changed cache is fetched again
     print(f"{args.version}: {package}")
     if args.dest:
         import shutil

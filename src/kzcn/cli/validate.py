@@ -18,6 +18,9 @@ def add_arguments(p):
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     p.add_argument("--rules", default=None, help="consistency rules file (default: validation/rules.yaml beside the descriptor, if any)")
     p.add_argument("--output", "-o", default=None, help="also write the JSON report to this file (atomically)")
+    from .limits_args import add_limit_arguments
+
+    add_limit_arguments(p)
 
 
 def _inputs(report_target, rules) -> set:
@@ -42,13 +45,22 @@ def _inputs(report_target, rules) -> set:
 
 
 def run(args) -> int:
+    from ..package.limits import using
+    from ..validate.run import use_batch_memory_pool
+    from .limits_args import limits_from
+
+    limits = limits_from(args)
+    use_batch_memory_pool()
+    with using(limits):
+        return _run(args, limits)
+
+
+def _run(args, limits) -> int:
     from pathlib import Path
 
     from ..errors import UsageError
     from ..validate.formats import render
-    from ..validate.run import use_batch_memory_pool, validate
-
-    use_batch_memory_pool()
+    from ..validate.run import validate
 
     if args.output:
         out = Path(args.output).resolve()
@@ -56,7 +68,7 @@ def run(args) -> int:
             raise UsageError(f"--output {args.output}: is a folder; give a file name")
         if out in _inputs(args.target, args.rules):
             raise UsageError(f"--output {args.output}: refusing to overwrite a file of the package being validated")
-    report = validate(args.target, rules=args.rules, strict=args.strict)
+    report = validate(args.target, rules=args.rules, strict=args.strict, limits=limits)
     print(render(report, args.format), end="")
     if args.output:
         from ..atomic import write_text_atomic

@@ -39,9 +39,14 @@ def shipped_root() -> Path:
 
 
 def read_text(path: Path, what: str = "file") -> str:
-    """A configuration file's text, or a TargetError naming the file (never a traceback)."""
+    """A configuration file's text, or a TargetError naming the file (never a traceback).
+
+    Read through `limits.read_capped`: never more than `Limits.config_bytes` + 1 bytes, so a
+    descriptor, schema or rules file that is /dev/zero or huge is refused, not swallowed."""
+    from .limits import current, read_capped
+
     try:
-        return path.read_text(encoding="utf-8")
+        return read_capped(path, current().config_bytes, what).decode("utf-8")
     except FileNotFoundError:
         raise TargetError(f"{path}: {what} not found") from None
     except (OSError, UnicodeDecodeError) as exc:

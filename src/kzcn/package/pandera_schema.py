@@ -32,9 +32,22 @@ def _checks(field: dict):
         checks.append(pa.Check.str_length(max_value=c["maxLength"]))
     if "pattern" in c:
         # Table Schema patterns match the whole cell (XML Schema semantics).
-        pattern = c["pattern"]
-        checks.append(pa.Check.str_matches(rf"^(?:{pattern})\Z"))
+        # Through RE2 (pyarrow), as the validator does: never Python's backtracking re.
+        pattern = str(c["pattern"])
+        checks.append(pa.Check(lambda s, rx=f"^(?:{pattern})$": _re2_fullmatch(s, rx),
+                               name="str_matches", error=f"str_matches('{pattern}')"))
     return checks
+
+
+def _re2_fullmatch(series, rx: str):
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.array(series.astype(object).where(series.notna(), None).map(
+        lambda v: v if v is None else str(v)).tolist(), pa.string())
+    ok = pc.match_substring_regex(text, rx)  # ArrowInvalid for a pattern RE2 cannot compile
+    return pd.Series(ok.fill_null(True).to_numpy(zero_copy_only=False), index=series.index)
 
 
 def pandera_schema(table_schema: dict, name: str | None = None):

@@ -5,7 +5,8 @@ What lives here: the pipeline's validate stage that records the report and DVC m
 (csvnorm) and a data dictionary generated from the schemas (datadict), `kzcn release` zipping
 it into dist/ with its sha256 and notes (dist) through deterministic zips (detzip), the
 maintainers' side of the release registry (registry), `kzcn diff` between two releases or
-revisions (diff), and reading git history without touching the work tree (gitread).
+revisions (diff) reading each side's files within a size cap (members), and reading git
+history without touching the work tree (gitread).
 
 May import: kzcn.validate, kzcn.package, kzcn.errors, kzcn.atomic. Never report or cli.
 """

@@ -26,14 +26,18 @@ class Table:
 
 def parse_csv(data: bytes, where: str) -> Table:
     """Parse CSV bytes; `where` names the file in messages (path, or rev:path)."""
+    # decoded as it is read: no file-sized str, nor io.StringIO's four-bytes-a-character copy
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise DataError(f"{where}: line {line}: not UTF-8 (byte 0x{data[exc.start]:02x}); "
-                        f"save the file as UTF-8 and run `kzcn validate`") from None
-    try:
-        records = [r for r in csv.reader(io.StringIO(text, newline=""), strict=True) if r]
+        records = [r for r in csv.reader(stream, strict=True) if r]
+    except UnicodeDecodeError:
+        try:
+            data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise DataError(f"{where}: line {line}: not UTF-8 (byte 0x{data[exc.start]:02x}); "
+                            f"save the file as UTF-8 and run `kzcn validate`") from None
+        raise
     except csv.Error as exc:
         raise DataError(f"{where}: not readable as CSV: {exc}; run `kzcn validate` for the exact line") from None
     if not records:

@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 
 from . import csvnorm
 from . import gitread
+from .members import member_limit, read_file, read_member
 from ..errors import TargetError, UsageError
 from ..validate.formats import _plural as plural
 
@@ -41,9 +42,9 @@ def _parse_structured(data: bytes, name: str, where: str) -> dict:
         if name.endswith(".json"):
             out = json.loads(data.decode("utf-8"))
         else:
-            import yaml
+            from ..package.yamlfast import safe_load  # within the YAML budget: an archive is untrusted
 
-            out = yaml.safe_load(data.decode("utf-8"))
+            out = safe_load(data.decode("utf-8"))
     except Exception as exc:  # json and yaml raise many kinds; all mean "not parseable"
         raise TargetError(f"{where}: cannot parse {name}: {str(exc).splitlines()[0]}") from None
     if not isinstance(out, dict):
@@ -113,7 +114,7 @@ def from_zip(path: Path) -> Snapshot:
 
         def read(rel):
             name = prefix + rel
-            return zf.read(name) if _safe(rel) and name in names else None
+            return read_member(zf, name, str(path)) if _safe(rel) and name in names else None
 
         return snapshot_from_reader(str(path), read, str(path))
 
@@ -121,7 +122,7 @@ def from_zip(path: Path) -> Snapshot:
 def from_folder(path: Path) -> Snapshot:
     def read(rel):
         p = path / rel
-        return p.read_bytes() if _safe(rel) and p.is_file() else None
+        return read_file(p) if _safe(rel) and p.is_file() else None
 
     return snapshot_from_reader(str(path), read, str(path))
 
@@ -132,7 +133,7 @@ def from_revision(repo: Path, rev: str) -> Snapshot:
         raise UsageError(f"{rev!r} is not a zip file, a package folder or a git revision of {repo}")
 
     def read(rel):
-        return gitread.show(repo, commit, f"./{rel}") if _safe(rel) else None
+        return gitread.show(repo, commit, f"./{rel}", limit=member_limit()) if _safe(rel) else None
 
     return snapshot_from_reader(rev, read, f"{rev} ({commit[:10]})")
 

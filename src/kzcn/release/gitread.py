@@ -41,8 +41,19 @@ def resolve_commit(repo: Path, rev: str) -> str | None:
     return out.stdout.decode().strip() if out.returncode == 0 else None
 
 
-def show(repo: Path, rev: str, path: str) -> bytes | None:
-    """A file's bytes at a revision, or None when it does not exist there."""
+def show(repo: Path, rev: str, path: str, limit: int | None = None) -> bytes | None:
+    """A file's bytes at a revision, or None when it does not exist there; a blob larger than
+    `limit` bytes is refused before git writes it out (a revision is as untrusted as a zip)."""
+    if limit is not None:
+        size = _git(repo, "cat-file", "-s", f"{rev}:{path}", check=False)
+        if size.returncode != 0:
+            return None
+        n = int(size.stdout.decode().strip() or 0)
+        if n > limit:
+            from ..errors import TargetError
+
+            raise TargetError(f"{rev}:{path} is {n:,} bytes, over the limit of {limit:,}; not read "
+                              f"(raise it with --max-file-bytes)")
     out = _git(repo, "show", f"{rev}:{path}", check=False)
     return out.stdout if out.returncode == 0 else None
 

@@ -5,7 +5,8 @@ layers in order (run); layers 1 and 2 on one table (table); layer 1 on each file
 from the file checks (hash, bytes, encoding, format) through the byte scan to the two parse
 paths (structure/); layer 2 on the header, cells, keys and foreign keys against the Table
 Schema (schema/); the typed frames handed to layer 3 (frames); layer 3, the cross-table
-consistency rules written as data (rules/); the finding and report types (findings), the
+consistency rules written as data (rules/); the cap on findings listed per code, counting the
+rest (budget); the finding and report types (findings), the
 catalogue of finding codes (catalogue), the text, JSON and GitHub renderings (formats), and
 the README tables generated from the catalogue and the rules (readme_sections).
 
@@ -23,10 +24,10 @@ import types
 
 
 class _CallableModule(types.ModuleType):
-    def __call__(self, target=None, *, rules=None, strict: bool = False):
+    def __call__(self, target=None, *, rules=None, strict: bool = False, limits=None):
         from .run import validate
 
-        return validate(target, rules=rules, strict=strict)
+        return validate(target, rules=rules, strict=strict, limits=limits)
 
 
 sys.modules[__name__].__class__ = _CallableModule

@@ -105,9 +105,24 @@ def _import_rules_meanwhile() -> None:
     threading.Thread(target=work, name="kzcn-import-rules", daemon=True).start()
 
 
-def validate(target=None, rules=None, strict: bool = False) -> Report:
-    """Validate a data package (default: the one around the current folder); a Report with every
-    finding of every layer."""
+def validate(target=None, rules=None, strict: bool = False, limits=None) -> Report:
+    """Validate a data package (default: the one around the current folder); a Report with every finding of every layer.
+
+    Within `limits` (kzcn.package.limits; default: the current ones): files, headers and YAML
+    are bounded where they are read, and at most `findings_per_code` findings are listed per
+    code per resource, the rest counted (kzcn.validate.budget)."""
+    from ..package import limits as bounds
+    from . import budget
+
+    with bounds.using(limits) as active:
+        token = budget.start(active.findings_per_code)
+        try:
+            return _validate(target, rules, strict, budget.current())
+        finally:
+            budget.finish(token)
+
+
+def _validate(target, rules, strict: bool, spent) -> Report:
     from ..package import infer
     from . import schema
     from . import structure  # noqa: F401 - before the background import starts
@@ -138,7 +153,15 @@ def validate(target=None, rules=None, strict: bool = False) -> Report:
     frames = LazyFrames({name: (lambda c=check, r=by_name[name]: TypedTable(c, r)) for name, check in checks.items()})
     findings += _run_rules(package, frames, rules_path, rule_stats)
 
-    severity = Counter(f.severity for f in findings)
+    from .budget import cap_report
+
+    findings, truncated, totals = cap_report(findings, spent)
+    by_severity = Counter()
+    by_code = Counter()
+    for (sev, code), n in totals.items():
+        by_severity[sev] += n
+        by_code[code] += n
+    severity = by_severity
     stats = {
         "package": _relative(package.descriptor_path, package.root),
         "descriptor": str(package.descriptor_path.resolve()),
@@ -147,8 +170,9 @@ def validate(target=None, rules=None, strict: bool = False) -> Report:
         "findings": {
             "errors": severity.get(ERROR, 0),
             "warnings": severity.get(WARNING, 0),
-            "by_code": dict(sorted(Counter(f.code for f in findings).items())),
+            "by_code": dict(sorted(by_code.items())),
             "by_severity": {ERROR: severity.get(ERROR, 0), WARNING: severity.get(WARNING, 0)},
+            **({"truncated": truncated, "listed_per_code": spent.cap} if truncated else {}),
         },
         "layers": {"structure": "ran", "schema": "ran", "rules": rule_stats},
         "strict": bool(strict),

@@ -45,6 +45,15 @@ def check_table(res: Resource):
     dialect, problems = dialect_of(res.descriptor, res.relpath)
     for p in problems:
         findings.append(cat.make("format-error", severity=WARNING, **where, detail=p))
+    from ..package.limits import current
+    from .structure.bounds import header_too_wide, too_many_lines
+
+    limits = current()
+    too_big = (header_too_wide(data, offset, dialect, limits.fields, where, res.relpath)
+               or too_many_lines(data, limits.lines, where, res.relpath))
+    if too_big is not None:
+        findings.append(too_big)
+        return None, findings, stats
     schema = res.schema if isinstance(res.schema, dict) else {}
     findings += schema_problems(schema, where)
     fields = [f for f in (schema.get("fields") or []) if isinstance(f, dict) and isinstance(f.get("name"), str)]

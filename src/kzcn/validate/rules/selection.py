@@ -28,6 +28,25 @@ def _coerce_like(series: pd.Series, value):
     return value
 
 
+def fullmatch_re2(col: pd.Series, pattern: str, fname: str) -> pd.Series:
+    """Cells that match `pattern` as a whole, through RE2 (pyarrow), never Python's re.
+
+    rules.yaml arrives in pull requests like the data: a backtracking engine would let one
+    pattern of a few characters hold CI for hours. RE2 is linear in the text; a pattern it
+    cannot compile (look-arounds, back-references) is a ParamError naming the field."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.array(col.astype("string").astype(object).where(col.notna(), None).tolist(), pa.string())
+    try:
+        ok = pc.match_substring_regex(text, f"^(?:{pattern})$")
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        raise ParamError(f"the pattern {pattern[:200]!r} on field {fname!r} is not one RE2 can compile "
+                         f"(look-arounds and back-references are not supported: RE2 syntax only): "
+                         f"{str(exc).splitlines()[0]}") from None
+    return pd.Series(ok.fill_null(False).to_numpy(zero_copy_only=False), index=col.index).astype(bool)
+
+
 def select(frame: pd.DataFrame, where: dict | None) -> pd.Series:
     """Rows matching a selector. Each field maps to a value (equal), a list (one of),
     {pattern: regex}, {present: true|false} or {not: value|list}."""
@@ -59,7 +78,7 @@ def _condition(col: pd.Series, cond, fname: str) -> pd.Series:
         m = pd.Series(True, index=col.index)
         for op, arg in cond.items():
             if op == "pattern":
-                m &= col.astype("string").str.fullmatch(str(arg)).fillna(False).astype(bool)
+                m &= fullmatch_re2(col, str(arg), fname)
             elif op == "present":
                 m &= (col.notna() if arg else col.isna()).astype(bool)
             elif op == "not":

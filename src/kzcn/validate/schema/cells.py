@@ -77,9 +77,13 @@ def check_cells(parsed: ParsedCsv, header: Header, schema: dict, where: dict) ->
             casts[fdef["name"]] = result
             all_missing &= result.missing
     blank = all_missing if width else np.zeros(n, dtype=bool)
-    cells = Cells(parsed, where, blank)
+    from ..budget import current
+
+    budget = current()
+    res = where.get("resource")
+    cells = Cells(parsed, where, blank, budget)
     if blank.any():
-        for p in np.flatnonzero(blank):
+        for p in budget.first(np.flatnonzero(blank), parsed.lines, res, "blank-row"):
             cells.out.append(cat.make("blank-row", line=int(parsed.lines[p]), row=int(parsed.row_numbers[p]),
                                       msg=("the line is empty" if counts[p] == 0 else
                                            "the row is blank: every cell is empty"), **where))
@@ -88,7 +92,7 @@ def check_cells(parsed: ParsedCsv, header: Header, schema: dict, where: dict) ->
         fdef = header.columns[i] if i < len(header.columns) else None
         if fdef is None:
             return []
-        own = Cells(parsed, where, blank)
+        own = Cells(parsed, where, blank, budget)
         check_field(own, parsed.columns[i], fdef, casts[fdef["name"]], i + 1, missing_values, absent=counts <= i)
         return own.out
 
@@ -96,6 +100,7 @@ def check_cells(parsed: ParsedCsv, header: Header, schema: dict, where: dict) ->
         cells.out.extend(found)
     # short rows: a missing-cell per absent column; long rows: an extra-cell per surplus cell
     short = np.flatnonzero((counts < width) & ~blank)
+    short = budget.first(short, parsed.lines, res, "missing-cell", weights=width - counts)
     for p in short:
         for pos in range(int(counts[p]) + 1, width + 1):
             fdef = header.columns[pos - 1]
@@ -104,9 +109,12 @@ def check_cells(parsed: ParsedCsv, header: Header, schema: dict, where: dict) ->
                                       field=name, field_number=pos, count=int(counts[p]), width=width,
                                       **where))
     long_ = np.flatnonzero((counts > width) & ~blank)
+    long_ = budget.first(long_, parsed.lines, res, "extra-cell", weights=counts - width)
     for p in long_:
         extra = parsed.extras.get(int(p), [])
-        for k in range(int(counts[p]) - width):
+        surplus = int(counts[p]) - width
+        budget.drop(res, "extra-cell", surplus - budget.cap)  # one row of a million cells: list the first
+        for k in range(min(surplus, budget.cap)):
             cell = extra[k] if k < len(extra) else ""
             cells.out.append(cat.make("extra-cell", line=int(parsed.lines[p]), row=int(parsed.row_numbers[p]),
                                       field_number=width + k + 1, cell=cell[:60], width=width, **where))

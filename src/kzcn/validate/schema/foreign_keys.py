@@ -78,6 +78,9 @@ def foreign_key_findings(check: TableCheck, resource_name: str, schema: dict, ta
         bad = np.flatnonzero(todo & ~matched)
         if not len(bad):
             continue
+        from ..budget import current
+
+        bad = current().first(bad, parsed.lines, where.get("resource"), "foreign-key")
         numbers = {f["name"]: i for i, f in enumerate(check.header.columns) if f is not None}
         texts = [as_array(parsed.columns[numbers[f]]).take(pa.array(bad, pa.int64())).to_pylist() for f in fields]
         for j, p in enumerate(bad):

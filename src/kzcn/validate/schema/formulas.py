@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pyarrow as pa
 
 from .. import catalogue as cat
@@ -22,6 +23,9 @@ _NUMBER_TEXT = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?%?
 def formula_findings(check: TableCheck, where: dict) -> list:
     """Text cells a spreadsheet would run as a formula (=, +, -, @ first; plain numbers excepted)."""
     parsed = check.parsed
+    from ..budget import current
+
+    budget = current()
 
     def one(i):
         fdef = check.header.columns[i]
@@ -31,13 +35,20 @@ def formula_findings(check: TableCheck, where: dict) -> list:
         if not len(cand):
             return []
         cand = cand[~check.blank[cand]] if check.blank is not None and len(check.blank) else cand
-        texts = as_array(parsed.columns[i]).take(pa.array(cand, pa.int64())).to_pylist()
-        out = []
-        for p, text in zip(cand, texts):
-            if text is None or len(text) < 2 or _NUMBER_TEXT.match(text):
-                continue
-            out.append(cat.make("formula-cell", line=int(parsed.lines[p]), row=int(parsed.row_numbers[p]),
-                                field=fdef["name"], field_number=i + 1, cell=text[:60], char=text[0], **where))
+        cand = cand[np.argsort(parsed.lines[cand], kind="stable")]  # earliest first: those are listed
+        column = as_array(parsed.columns[i])
+        out, over = [], 0
+        for s in range(0, len(cand), max(budget.cap, 1024)):  # texts a slice at a time, never all at once
+            part = cand[s:s + max(budget.cap, 1024)]
+            for p, text in zip(part, column.take(pa.array(part, pa.int64())).to_pylist()):
+                if text is None or len(text) < 2 or _NUMBER_TEXT.match(text):
+                    continue
+                if len(out) >= budget.cap:
+                    over += 1
+                    continue
+                out.append(cat.make("formula-cell", line=int(parsed.lines[p]), row=int(parsed.row_numbers[p]),
+                                    field=fdef["name"], field_number=i + 1, cell=text[:60], char=text[0], **where))
+        budget.drop(where.get("resource"), "formula-cell", over, "warning")
         return out
 
     return [f for found in columnwise(one, range(len(check.header.columns)), parsed.n_rows) for f in found]

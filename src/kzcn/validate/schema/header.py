@@ -41,6 +41,10 @@ def check_header(labels, fields: list[dict], schema: dict, width: int, where: di
         findings.append(cat.make("blank-header", line=1, **where))
         return Header(list(fields[:width]) + [None] * max(0, width - len(fields)), list(fields[width:]), findings)
 
+    first_at: dict = {}  # label -> its first position: one pass, not a scan of the labels before each
+    for i, lab in enumerate(stripped, start=1):
+        first_at.setdefault(lab, i)
+
     def label_findings(pairs):
         for pos, (fdef, label) in enumerate(pairs, start=1):
             name = fdef["name"] if fdef else None
@@ -49,10 +53,9 @@ def check_header(labels, fields: list[dict], schema: dict, width: int, where: di
                                          msg=(f"the label in column {pos} is blank" +
                                               (f"; the schema names it {name!r}" if name and not inferred else ""))))
                 continue
-            earlier = [i for i, lab in enumerate(stripped[:pos - 1], start=1) if lab == label]
-            if earlier:
+            if first_at[label] < pos:
                 findings.append(cat.make("duplicate-label", line=1, field=name, field_number=pos, **where,
-                                         label=label, first=earlier[0]))
+                                         label=label, first=first_at[label]))
                 continue
             if fdef is not None and declared and _norm(label, ignore_case) != _norm(fdef["name"], ignore_case):
                 findings.append(cat.make("incorrect-label", line=1, field=name, field_number=pos, **where,

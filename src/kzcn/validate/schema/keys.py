@@ -96,6 +96,9 @@ def key_findings(check: TableCheck, schema: dict, where: dict) -> list:
     if n == 0:
         return out
     lines, rows = parsed.lines, parsed.row_numbers
+    from ..budget import current
+
+    budget, res = current(), where.get("resource")
     numbers = {f["name"]: i + 1 for i, f in enumerate(check.header.columns) if f is not None}
     unique_dups: dict[str, tuple] = {}
     for name, cast in check.casts.items():
@@ -105,9 +108,10 @@ def key_findings(check: TableCheck, schema: dict, where: dict) -> list:
         later, first = unique_dups[name] = _value_duplicates(cast.values, rows)
         if not len(later):
             continue
+        kept = budget.first_index(later, lines, res, "unique-error")
         raw = as_array(parsed.columns[numbers[name] - 1])
-        texts = raw.take(pa.array(later, pa.int64())).to_pylist()
-        for p, f0, text in zip(later, first, texts):
+        texts = raw.take(pa.array(np.asarray(later)[kept], pa.int64())).to_pylist()
+        for p, f0, text in zip(np.asarray(later)[kept], np.asarray(first)[kept], texts):
             out.append(cat.make("unique-error", line=int(lines[p]), row=int(rows[p]), field=name,
                                 field_number=numbers[name], cell=text, first_line=int(lines[f0]), **where))
     pk = as_list(schema.get("primaryKey"))
@@ -117,13 +121,13 @@ def key_findings(check: TableCheck, schema: dict, where: dict) -> list:
         all_null = np.logical_and.reduce(nulls)
         some_null = np.logical_or.reduce(nulls) & ~all_null
         label = ", ".join(pk)
-        for p in np.flatnonzero(all_null):
+        for p in budget.first(np.flatnonzero(all_null), lines, res, "primary-key"):
             out.append(cat.make("primary-key", line=int(lines[p]), row=int(rows[p]), field=label, **where,
                                 detail=(f"the primary key {label} is blank" if len(pk) > 1 else
                                         f"the primary key {label} is blank" +
                                         (" (its cell is not a valid value)" if cols[0].bad[p] else ""))))
         if len(pk) > 1:
-            for p in np.flatnonzero(some_null):
+            for p in budget.first(np.flatnonzero(some_null), lines, res, "primary-key"):
                 blanks = [k for k, m in zip(pk, nulls) if m[p]]
                 out.append(cat.make("primary-key", line=int(lines[p]), row=int(rows[p]), field=blanks[0],
                                     field_number=numbers.get(blanks[0]), **where,
@@ -136,6 +140,8 @@ def key_findings(check: TableCheck, schema: dict, where: dict) -> list:
             codes = combine([c.values for c in cols])
             later, first = _duplicates(codes, eligible, rows)
         if len(later):
+            kept = budget.first_index(later, lines, res, "primary-key")
+            later, first = np.asarray(later)[kept], np.asarray(first)[kept]
             texts = [as_array(parsed.columns[numbers[k] - 1]).take(pa.array(later, pa.int64())).to_pylist() for k in pk]
             for j, (p, f0) in enumerate(zip(later, first)):
                 shown = ", ".join(repr(t[j]) for t in texts)

@@ -21,7 +21,8 @@ What lives here: the file as a whole, its declared size, hash and encoding (file
 byte order marks (encoding), the declared dialect (dialect), record terminators (endings), the
 byte scan (scan), the fast path through pyarrow (fast), the exact path through the csv module
 (exact), the result type (parsed), `parse_csv`, which picks the path (parse), and the first
-bytes of cells that layer 2 checks for spreadsheet formulas (formulas).
+bytes of cells that layer 2 checks for spreadsheet formulas (formulas), and the bounds on a
+file's size and its header's width (bounds).
 
 May import: kzcn.validate.catalogue and kzcn.validate.findings (the finding codes and their
 severities), and kzcn.package. Nothing from layer 2 (schema), rules, release, report or

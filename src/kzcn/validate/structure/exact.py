@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import sys
 
 import numpy as np
 
@@ -98,18 +97,31 @@ def _rest_of_field(raw: str, field_start: int, i: int, d: str) -> str:
     return raw[field_start:end if end >= 0 else len(raw)].rstrip("\r\n")
 
 
-def _read_exact(text: str, dialect: Dialect, where: dict, findings: list):
-    """Python's csv module over the text, record by record: yields (cells, start line, end line,
-    terminator kind, quote anomalies). A csv error ends the reading with a finding."""
+def _text_lines(text):
+    """Lines of the text, ends kept: from a str, or decoded as they are read from UTF-8 bytes
+    (a file-sized str, and io.StringIO's four bytes per character copy of it, are never made)."""
+    if isinstance(text, str):
+        return io.StringIO(text, newline="")
+    return io.TextIOWrapper(io.BytesIO(text), encoding="utf-8", newline="")
+
+
+def _read_exact(text, dialect: Dialect, where: dict, findings: list):
+    """Python's csv module over the text (a str, or UTF-8 bytes), record by record: yields
+    (cells, start line, end line, terminator kind, quote anomalies). A csv error ends the
+    reading with a finding; so does a cell longer than `Limits.cell_bytes` characters (an
+    unclosed quote would otherwise read the rest of the file into one cell, several times over)."""
+    from ...package.limits import ENV, current
+
     captured: list[str] = []
+    cell_limit = min(current().cell_bytes, 2**31 - 1)
 
     def lines():
-        for ln in io.StringIO(text, newline=""):
+        for ln in _text_lines(text):
             captured.append(ln)
             yield ln
 
     old_limit = csv.field_size_limit()
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    csv.field_size_limit(cell_limit)
     reader = csv.reader(lines(), **dialect.csv_kwargs())
     consumed = 0
     q = dialect.quote
@@ -120,8 +132,14 @@ def _read_exact(text: str, dialect: Dialect, where: dict, findings: list):
             except StopIteration:
                 break
             except csv.Error as exc:
-                findings.append(cat.make("source-error", line=consumed + 1, **where,
-                                         detail=f"line {consumed + 1} cannot be read as CSV: {exc}"))
+                if "field larger than field limit" in str(exc):
+                    detail = (f"line {consumed + 1}: a cell grows past the limit of {cell_limit:,} characters "
+                              f"(a quote that is never closed?); the file is read no further "
+                              f"(raise the limit with {ENV['cell_bytes']})")
+                else:
+                    detail = f"line {consumed + 1} cannot be read as CSV: {exc}"
+                captured.clear()
+                findings.append(cat.make("source-error", line=consumed + 1, **where, detail=detail))
                 break
             raw = "".join(captured)
             captured.clear()
@@ -135,7 +153,7 @@ def _read_exact(text: str, dialect: Dialect, where: dict, findings: list):
         csv.field_size_limit(old_limit)
 
 
-def _parse_exact(text: str, dialect: Dialect, schema_width: int, where: dict) -> ParsedCsv:
+def _parse_exact(text, dialect: Dialect, schema_width: int, where: dict) -> ParsedCsv:
     """The whole file through Python's csv module; rows become Arrow columns a batch at a time,
     so a large broken file does not turn into millions of Python strings at once."""
     import pyarrow as pa
@@ -157,12 +175,20 @@ def _parse_exact(text: str, dialect: Dialect, schema_width: int, where: dict) ->
                 chunks[i].append(col)
             batch.clear()
 
+    from ..budget import current
+
+    budget, res = current(), where.get("resource")
+    made: dict = {}
     for cells, start, end, kind, anomalies in _read_exact(text, dialect, where, findings):
         record += 1
         total = end
         kinds.append(kind)
         term_lines.append(end)
         for code, fnum, snippet in anomalies:
+            made[code] = made.get(code, 0) + 1
+            if made[code] > budget.cap:  # counted, not made (kzcn.validate.budget)
+                budget.drop(res, code, 1)
+                continue
             if code == "unclosed-quote":
                 n = end - start + 1
                 findings.append(cat.make(code, line=start, row=record, field_number=fnum, **where,

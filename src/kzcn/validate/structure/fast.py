@@ -143,14 +143,15 @@ def _parse_fast(holder: list, offset: int, dialect: Dialect, schema_width: int, 
         # The rows pyarrow skipped (empty lines, too few or too many cells) are read one by one
         # and placed after the others; row numbers, lines and counts follow them, so the columns
         # are never copied to put rows back in file order (nothing downstream needs that order).
+        # Empty lines come last and as one chunk of nulls: a file of a billion blank lines makes
+        # no Python object per line.
         reg_idx = np.flatnonzero(regular)
+        blank_idx = special[empty[special]]
+        special = special[~empty[special]]
         special_rows: list[list[str]] = []
         read = _record_reader(holder, path, offset)
         for k, j in enumerate(special):
             r = data_rec[j]
-            if empty[j]:
-                special_rows.append([])
-                continue
             cells = _header_cells(read(int(sc.starts[r]), int(sc.ends[r])), dialect)
             special_rows.append(cells)
             if counts[j] < 0:  # numbered by pyarrow: it must be a row pyarrow could not take
@@ -162,8 +163,10 @@ def _parse_fast(holder: list, offset: int, dialect: Dialect, schema_width: int, 
             if len(cells) > width:
                 extras[len(reg_idx) + k] = cells[width:]
         extra_cols = _columns_from_lists(special_rows, width, dialect.empty_is_null)
-        columns = [pa.chunked_array(table.column(i).chunks + [extra_cols[i]], type=pa.string()) for i in range(width)]
-        order = np.concatenate([reg_idx, special])
+        nulls = pa.nulls(len(blank_idx), pa.string())
+        columns = [pa.chunked_array(table.column(i).chunks + [extra_cols[i], nulls], type=pa.string())
+                   for i in range(width)]
+        order = np.concatenate([reg_idx, special, blank_idx])
         lines, row_numbers, counts = lines[order], row_numbers[order], counts[order]
     holder.clear()
     return ParsedCsv(labels=labels, width=width, columns=columns, row_numbers=row_numbers.astype(np.int64),

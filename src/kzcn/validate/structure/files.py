@@ -80,13 +80,18 @@ def read_file(res: Resource, where: dict, stats: dict) -> tuple[bytes | None, in
     problem = _format_problem(res)
     if problem:
         return None, 0, None, [cat.make("format-error", **where, detail=problem)]
+    from ...package.limits import current
+    from .bounds import read_bounded
+
     try:
-        data = res.path.read_bytes()
+        data, too_big = read_bounded(res.path, res.relpath, current().file_bytes, where)
     except FileNotFoundError:
         return None, 0, None, [cat.make("scheme-error", **where, detail=f"{res.relpath}: file not found")]
     except OSError as exc:
         return None, 0, None, [cat.make("source-error", **where,
                                         detail=f"{res.relpath}: cannot read: {exc.strerror or exc}")]
+    if too_big is not None:
+        return None, 0, None, [too_big]
     stats["bytes"] = len(data)
     findings = _file_checks(res, data, where)
 

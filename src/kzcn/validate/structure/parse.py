@@ -26,8 +26,19 @@ def parse_csv(data, offset: int, dialect: Dialect, schema_width: int, where: dic
             return _parse_fast(holder, offset, dialect, schema_width, where, path)
         except ExactPathNeeded:
             pass
-    raw = holder[0] if holder else path.read_bytes()
+    if holder:
+        raw = holder[0]
+    else:  # the fast path let go of the bytes: read them again, no more than the limit allows
+        from ...package.limits import current
+        from .bounds import read_bounded
+
+        raw, too_big = read_bounded(path, where.get("path") or str(path), current().file_bytes, where)
+        if too_big is not None:
+            from .parsed import _empty_parsed
+
+            return _empty_parsed(None, schema_width, [too_big], "exact")
     holder.clear()
-    text = raw[offset:].decode("utf-8")
+    # the bytes are decoded line by line as the exact path reads them: no file-sized str
+    body = raw[offset:] if offset else raw
     del raw
-    return _parse_exact(text, dialect, schema_width, where)
+    return _parse_exact(body, dialect, schema_width, where)

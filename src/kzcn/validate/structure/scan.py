@@ -47,6 +47,10 @@ def positions(a: np.ndarray, byte: int, chunk: int = 1 << 22) -> np.ndarray:
 def scan(a: np.ndarray, delimiter: int, quote: int | None, has_cr: bool = True, has_quote: bool = True) -> Scan:
     """Split the bytes into records; raise ExactPathNeeded when quoting is irregular."""
     n = len(a)
+    # quotes first: an odd count sends the file to the exact path before any per-line array exists
+    quotes = positions(a, quote) if quote is not None and has_quote else np.zeros(0, dtype=np.int64)
+    if len(quotes) % 2:
+        raise ExactPathNeeded("a quote is never closed")
     lf = positions(a, 10)
     cr = positions(a, 13) if has_cr else np.zeros(0, dtype=np.int64)
     if len(cr):
@@ -64,10 +68,7 @@ def scan(a: np.ndarray, delimiter: int, quote: int | None, has_cr: bool = True, 
         breaks = lf
         kinds = np.zeros(len(breaks), dtype=np.int8)
 
-    quotes = positions(a, quote) if quote is not None and has_quote else np.zeros(0, dtype=np.int64)
     if len(quotes):
-        if len(quotes) % 2:
-            raise ExactPathNeeded("a quote is never closed")
         op, cl = quotes[0::2], quotes[1::2]
         prev = a[np.maximum(op - 1, 0)]
         ok_open = (op == 0) | (prev == delimiter) | (prev == 10) | (prev == 13)
