@@ -38,8 +38,10 @@ def schema(name, *, root=None):
     return pandera_schema(open_package(root).resource(name).schema)
 
 
-def validate(target=None, *, rules=None, strict=False):
-    """Validate the repository (default) or any data package descriptor; returns a Report."""
+def validate(target=None, *, rules=None, strict=False, trusted=False):
+    """Validate the repository (default) or any data package descriptor; returns a Report.
+
+    Paths the package names must stay inside it unless `trusted` (your own files only)."""
     from .validate.run import validate as _validate
 
-    return _validate(target, rules=rules, strict=strict)
+    return _validate(target, rules=rules, strict=strict, trusted=trusted)

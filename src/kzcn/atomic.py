@@ -130,3 +130,47 @@ def swap_into_place(tmp: Path, dest: Path) -> None:
     else:
         os.rename(tmp, dest)
         _fsync_dir(dest.parent)
+
+
+def output_problem(path, inputs=(), folder: bool = False) -> str | None:
+    """Why `path` may not be written as an output (None: it may), checked before the run writes.
+
+    An output never goes through a symlink, never replaces a device, a FIFO or a socket (writing
+    /dev/sda or blocking on a pipe), and never replaces an input of the same run (the descriptor,
+    a CSV, the rules or resolutions it reads): compared after resolving and by inode, so a hard
+    link or a `./x/../` spelling is caught too. `folder`: the output is a folder, not a file.
+    """
+    import stat
+
+    p = Path(path)
+    if p.is_symlink():
+        return "is a symlink; refusing to write through it"
+    try:
+        st = os.stat(p)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        return f"cannot be checked: {exc.strerror or exc}"
+    if st is not None:
+        if stat.S_ISDIR(st.st_mode) and not folder:
+            return "is a folder; give a file name"
+        if not stat.S_ISDIR(st.st_mode) and folder:
+            return "exists and is not a folder"
+        if not (stat.S_ISDIR(st.st_mode) or stat.S_ISREG(st.st_mode)):
+            return "is a device, FIFO or socket, not a regular file"
+    resolved = p.resolve()
+    ids = set()
+    for i in inputs:
+        i = Path(i)
+        if folder and (i.resolve() == resolved or i.resolve().is_relative_to(resolved)) and st is not None:
+            return f"holds {i}, an input of this run"
+        if i.resolve() == resolved:
+            return "is an input of this run"
+        try:
+            s = os.stat(i)
+            ids.add((s.st_dev, s.st_ino))
+        except OSError:
+            pass
+    if st is not None and not folder and (st.st_dev, st.st_ino) in ids:
+        return "is an input of this run (a hard link to it)"
+    return None

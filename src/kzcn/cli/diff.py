@@ -7,6 +7,9 @@ def add_arguments(p):
     p.add_argument("new", help="release zip, package folder, or git revision")
     p.add_argument("--format", choices=["text", "json", "markdown"], default="text", help="output format (default: text)")
     p.add_argument("--repo", default=None, help="git repository for revisions (default: the one around the current folder)")
+    from .validate import add_trusted
+
+    add_trusted(p)
 
 
 def run(args) -> int:
@@ -14,6 +17,6 @@ def run(args) -> int:
 
     from ..release.diff import diff, render
 
-    result = diff(args.old, args.new, repo=Path(args.repo) if args.repo else None)
+    result = diff(args.old, args.new, repo=Path(args.repo) if args.repo else None, trusted=args.trusted)
     print(render(result, args.format), end="")
     return 0

@@ -14,12 +14,15 @@ def add_arguments(p):
                    help="validation report to write (default: build/validation/report.json)")
     p.add_argument("--output", "-o", default=None, metavar="FILE",
                    help="metrics file to write (default: build/metrics.json)")
+    from .validate import add_trusted
+
+    add_trusted(p)
 
 
 def run(args) -> int:
     from ..release.metrics import run as run_stage
 
-    out = run_stage(args.target, report_path=args.report, metrics_path=args.output)
+    out = run_stage(args.target, report_path=args.report, metrics_path=args.output, trusted=args.trusted)
     m = out.metrics
     print(f"{m['rows_total']} rows in {len(m['rows'])} tables; "
           f"{m['findings']['error']} errors, {m['findings']['warning']} warnings")

@@ -20,13 +20,16 @@ def add_arguments(p):
                    help="exit 0 even when the data has errors (a pipeline stage that records, not gates)")
     p.add_argument("--screenshot", action="store_true",
                    help="also draw the summary page to report/summary.png with headless Chromium")
+    from .validate import add_trusted
+
+    add_trusted(p)
 
 
 def run(args) -> int:
     from ..report.stage import build_report
 
     run = build_report(args.target, output=args.output, rules=args.rules, strict=args.strict,
-                       screenshot=args.screenshot)
+                       screenshot=args.screenshot, trusted=args.trusted)
     s = run.summary
     rules = s["rules"]
     print(f"kzcn report: {s['errors']} errors, {s['warnings']} warnings; rules: {rules['passed']} passed, "

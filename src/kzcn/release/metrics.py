@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..atomic import write_text_atomic
 from .csvnorm import parse_csv
-from ..errors import DataError, UsageError
+from ..errors import DataError, TargetError, UsageError
 from ..package.descriptor import Package, open_package
 
 SEVERITIES = ("error", "warning")
@@ -52,13 +52,13 @@ def check_report_shape(report, where: str) -> dict:
     return report
 
 
-def run_validator(root: Path | None) -> dict:
+def run_validator(root: Path | None, trusted: bool = False) -> dict:
     """The validator's report on the package at `root`, as the JSON contract, made stable."""
     try:
         from ..validate.run import validate
     except ImportError as exc:
         raise UsageError(f"the validator (kzcn.validate) is not available: {exc}") from None
-    return stable_report(validate(root).to_dict())
+    return stable_report(validate(root, trusted=trusted).to_dict())
 
 
 def read_report(path: Path) -> dict:
@@ -76,8 +76,8 @@ def row_counts(package: Package) -> dict[str, int]:
     counts = {}
     for r in package.resources:
         try:
-            counts[r.name] = len(parse_csv(r.path.read_bytes(), r.relpath).rows)
-        except (OSError, DataError):
+            counts[r.name] = len(parse_csv(r.read_bytes(), r.relpath).rows)
+        except (OSError, DataError, TargetError):
             counts[r.name] = -1  # unreadable: the report says why
     return counts
 
@@ -103,12 +103,12 @@ class StageOutputs:
     metrics: dict
 
 
-def load_inputs(target) -> Package:
-    return open_package(target)
+def load_inputs(target, trusted: bool = False) -> Package:
+    return open_package(target, trusted=trusted)
 
 
 def process(package: Package) -> StageOutputs:
-    report = run_validator(package.descriptor_path)
+    report = run_validator(package.descriptor_path, trusted=package.trusted)
     return StageOutputs(report=report, metrics=compute_metrics(report, row_counts(package)))
 
 
@@ -117,9 +117,9 @@ def save_outputs(outputs: StageOutputs, report_path: Path, metrics_path: Path) -
     write_text_atomic(metrics_path, json.dumps(outputs.metrics, indent=2, ensure_ascii=False) + "\n")
 
 
-def run(target=None, report_path=None, metrics_path=None) -> StageOutputs:
+def run(target=None, report_path=None, metrics_path=None, trusted: bool = False) -> StageOutputs:
     """The validate stage: report and metrics for the package at `target` (default: this repository)."""
-    package = load_inputs(target)
+    package = load_inputs(target, trusted)
     base = package.root / "build"
     outputs = process(package)
     save_outputs(outputs, Path(report_path or base / "validation" / "report.json"),

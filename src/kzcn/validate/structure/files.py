@@ -74,6 +74,10 @@ def read_file(res: Resource, where: dict, stats: dict) -> tuple[bytes | None, in
     """One resource's file, checked as a whole: (its bytes as UTF-8, where the text starts, the
     legacy encoding it declares or None, findings). The bytes are None when the file is not read
     on (remote, not CSV, missing or unreadable, not text in its encoding); stats["bytes"] is its size."""
+    from ...package.paths import UnsafePath, read_regular
+
+    if res.refused:  # a path out of the package, a FIFO, a device: named, never opened
+        return None, 0, None, [cat.make("scheme-error", **where, detail=res.refused)]
     if "://" in res.relpath:
         return None, 0, None, [cat.make("scheme-error", **where, detail=(
             f"{res.relpath}: remote files are not fetched (no network); not checked"))]
@@ -81,7 +85,9 @@ def read_file(res: Resource, where: dict, stats: dict) -> tuple[bytes | None, in
     if problem:
         return None, 0, None, [cat.make("format-error", **where, detail=problem)]
     try:
-        data = res.path.read_bytes()
+        data = read_regular(res.path)
+    except UnsafePath as exc:
+        return None, 0, None, [cat.make("scheme-error", **where, detail=f"{res.relpath}: {exc}")]
     except FileNotFoundError:
         return None, 0, None, [cat.make("scheme-error", **where, detail=f"{res.relpath}: file not found")]
     except OSError as exc:
