@@ -143,16 +143,35 @@ def process(inputs: BuildInputs) -> dict[str, bytes]:
     return files
 
 
-def save_outputs(files: dict[str, bytes], out: Path) -> None:
-    """Write into a temporary folder beside `out`, then swap it in whole."""
-    tmp = make_temp_dir(out)
-    for rel in sorted(files):
-        path = tmp / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(files[rel])
-        os.chmod(path, 0o644)
-        slow_hook()
-    swap_into_place(tmp, out)
+def save_outputs(files: dict[str, bytes], out: Path, inputs=()) -> None:
+    """Write into a marked temporary folder beside `out`, then swap it in whole.
+
+    `out` is replaced only if it is absent, empty or a folder kzcn made (kzcn.atomic.MARKER), and
+    never holds an input; every file lands under it (paths.inside). Disk full or any OSError:
+    the temporary folder goes, the previous build stays, the message names the file."""
+    import shutil
+
+    from ..atomic import mark, output_problem, ownership_problem, write_failure
+    from ..package.paths import inside
+
+    problem = output_problem(out, inputs, folder=True) or ownership_problem(out)
+    if problem:
+        raise UsageError(f"--out {out}: {problem}; nothing written")
+    tmp = None
+    try:
+        tmp = make_temp_dir(out)
+        mark(tmp)
+        for rel in sorted(files):
+            path = inside(tmp, rel)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(files[rel])
+            os.chmod(path, 0o644)
+            slow_hook()
+        swap_into_place(tmp, out)
+    except OSError as exc:
+        if tmp is not None and tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+        raise UsageError(write_failure(exc, out)) from None
 
 
 @dataclass(frozen=True)
@@ -171,7 +190,9 @@ def build(target=None, out: Path | None = None, validation_report: Path | None =
     inputs = load_inputs(target, validation_report, trusted)
     files = process(inputs)
     out = Path(out) if out else default_out(inputs.package)
-    save_outputs(files, out)
+    from ..validate.run import input_files
+
+    save_outputs(files, out, input_files(inputs.package))
     descriptor = json.loads(files["datapackage.json"])
     rows = sum(len(csvnorm.parse_csv(files[r["path"]], r["path"]).rows) for r in descriptor["resources"])
     return BuildResult(out=out, version=inputs.package.version, created=inputs.created,
