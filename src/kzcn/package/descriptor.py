@@ -219,6 +219,14 @@ def _resource(root: Path, descriptor_path: Path, i: int, res: dict, trusted: boo
         schema = {"fields": []}
     if schema is None:
         schema = {"fields": []}
+    from .shape import clean_resource, clean_schema
+
+    schema, found = clean_schema(schema)
+    where = (f"{res['schema']}: " if isinstance(res.get("schema"), str)
+             else f"{descriptor_path.name}: resource {name!r} schema: ")
+    problems += [where + p for p in found]
+    res, found = clean_resource(res)
+    problems += [f"{descriptor_path.name}: resource {name!r}: {p}" for p in found]
     return Resource(name=name, path=path, relpath=rel, schema=schema, descriptor=res,
                     refused=refused, problems=tuple(problems))
 
