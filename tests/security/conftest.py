@@ -76,7 +76,8 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 
 def leaked(done: subprocess.CompletedProcess, *folders: Path) -> list[str]:
-    """Where the secret or the token shows up: stdout, stderr, or any file under `folders`."""
+    """Where the secret or the token shows up: stdout, stderr, or any file under `folders`
+    (the package and the output folders: never the folder the secret lives in)."""
     where = [name for name, text in (("stdout", done.stdout), ("stderr", done.stderr))
              if SECRET in text or TOKEN in text]
     for folder in folders:
