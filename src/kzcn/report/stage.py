@@ -255,11 +255,12 @@ def check_output(package: Package, output: Path, rules) -> str:
         check_name(r.name, f"{package.descriptor_path}: resource name")
     name = check_name(package.descriptor.get("name") or "data", f"{package.descriptor_path}: package name")
     version = check_version(package.version, f"{package.descriptor_path}: version") if package.version else "unversioned"
-    problem = output_problem(output, input_files(package, rules), folder=True)
+    inputs = input_files(package, rules)
+    problem = output_problem(output, (), folder=True)  # it may hold inputs: only its three folders are replaced
     if problem:
         raise UsageError(f"--output {output}: {problem}; nothing written")
     for sub in OUTPUT_FOLDERS:
-        problem = output_problem(output / sub, input_files(package, rules), folder=True) or ownership_problem(output / sub)
+        problem = output_problem(output / sub, inputs, folder=True) or ownership_problem(output / sub)
         if problem:
             raise UsageError(f"{output / sub}: {problem}; nothing written (move it away or choose another --output)")
     return f"{name}-{version}"
