@@ -23,10 +23,10 @@ import types
 
 
 class _CallableModule(types.ModuleType):
-    def __call__(self, target=None, *, rules=None, strict: bool = False):
+    def __call__(self, target=None, *, rules=None, strict: bool = False, trusted: bool = False):
         from .run import validate
 
-        return validate(target, rules=rules, strict=strict)
+        return validate(target, rules=rules, strict=strict, trusted=trusted)
 
 
 sys.modules[__name__].__class__ = _CallableModule
