@@ -119,9 +119,21 @@ def save_outputs(outputs: StageOutputs, report_path: Path, metrics_path: Path) -
 
 def run(target=None, report_path=None, metrics_path=None, trusted: bool = False) -> StageOutputs:
     """The validate stage: report and metrics for the package at `target` (default: this repository)."""
+    from ..atomic import output_problem, write_failure
+    from ..validate.run import input_files
+
     package = load_inputs(target, trusted)
     base = package.root / "build"
+    report_path = Path(report_path or base / "validation" / "report.json")
+    metrics_path = Path(metrics_path or base / "metrics.json")
+    inputs = input_files(package)
+    for path in (report_path, metrics_path):
+        problem = output_problem(path, inputs)
+        if problem:
+            raise UsageError(f"{path}: refusing to overwrite it: it {problem}")
     outputs = process(package)
-    save_outputs(outputs, Path(report_path or base / "validation" / "report.json"),
-                  Path(metrics_path or base / "metrics.json"))
+    try:
+        save_outputs(outputs, report_path, metrics_path)
+    except OSError as exc:
+        raise UsageError(write_failure(exc, report_path)) from None
     return outputs

@@ -241,35 +241,11 @@ def render_pages(context: dict) -> dict[str, str]:
     return {name: env.get_template(f"{name}.html.j2").render(**context) for name in ("index", "rules")}
 
 
-OUTPUT_FOLDERS = ("gx", "expectations", "report")  # swapped in this order: report/ last
-
-
-def check_output(package: Package, output: Path, rules) -> str:
-    """Refuse, before anything is written, an output that would destroy something; the run name."""
-    from ..atomic import output_problem, ownership_problem
-    from ..errors import UsageError
-    from ..package.paths import check_name, check_version
-    from ..validate.run import input_files
-
-    for r in package.resources:
-        check_name(r.name, f"{package.descriptor_path}: resource name")
-    name = check_name(package.descriptor.get("name") or "data", f"{package.descriptor_path}: package name")
-    version = check_version(package.version, f"{package.descriptor_path}: version") if package.version else "unversioned"
-    inputs = input_files(package, rules)
-    problem = output_problem(output, (), folder=True)  # it may hold inputs: only its three folders are replaced
-    if problem:
-        raise UsageError(f"--output {output}: {problem}; nothing written")
-    for sub in OUTPUT_FOLDERS:
-        problem = output_problem(output / sub, inputs, folder=True) or ownership_problem(output / sub)
-        if problem:
-            raise UsageError(f"{output / sub}: {problem}; nothing written (move it away or choose another --output)")
-    return f"{name}-{version}"
-
-
 def build_report(target=None, output="build", rules=None, strict: bool = False,
                  screenshot: bool = False, trusted: bool = False) -> ReportRun:
     """Run the whole report stage; returns what it wrote. Exit code as `kzcn validate` would give."""
     from ..atomic import TempFolders
+    from .outputs import OUTPUT_FOLDERS, check_output
     from ..validate.run import validate
     from .frames import read_table
 
