@@ -45,7 +45,7 @@ class _OfflineTemplates:
         if render_to_markdown:
             return super().render_content_block(jinja_context, content_block, index, content_block_id, True)
         if isinstance(content_block, str):
-            return escape(content_block)
+            return escape(content_block, quote=False)
         if content_block is None:
             return ""
         if isinstance(content_block, list):
@@ -55,10 +55,10 @@ class _OfflineTemplates:
                     out += self.render_content_block(jinja_context, el, idx,
                                                      f"{content_block_id}-{idx}" if content_block_id else None)
                 else:
-                    out += f"<span>{escape(str(el))}</span>"
+                    out += f"<span>{escape(str(el), quote=False)}</span>"
             return out
         if not _is_block(content_block):
-            return escape(str(content_block))
+            return escape(str(content_block), quote=False)
         return super().render_content_block(jinja_context, content_block, index, content_block_id)
 
     def render(self, document, template=None, **kwargs):
