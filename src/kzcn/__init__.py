@@ -49,15 +49,16 @@ def schema(name, *, root=None):
     return pandera_schema(open_shipped(root).resource(name).schema)
 
 
-def validate(target=None, *, rules=None, strict=False, limits=None):
+def validate(target=None, *, rules=None, strict=False, limits=None, trusted=False):
     """Validate a data package; returns a Report.
 
     `target` is a folder or a descriptor (datapackage.yaml/.json); None means the package in
     the current folder or the nearest folder above it — never the data the code was installed
     with. No package found: kzcn.errors.TargetError. `limits` (a kzcn.package.limits.Limits)
     raises or lowers the bounds on file sizes, header widths and findings listed per code;
-    default: the documented ones, or KZCN_MAX_* overrides.
+    default: the documented ones, or KZCN_MAX_* overrides. Paths the package names must stay
+    inside it unless `trusted` (your own files only).
     """
     from .validate.run import validate as _validate
 
-    return _validate(target, rules=rules, strict=strict, limits=limits)
+    return _validate(target, rules=rules, strict=strict, limits=limits, trusted=trusted)

@@ -130,3 +130,110 @@ def swap_into_place(tmp: Path, dest: Path) -> None:
     else:
         os.rename(tmp, dest)
         _fsync_dir(dest.parent)
+
+
+def output_problem(path, inputs=(), folder: bool = False) -> str | None:
+    """Why `path` may not be written as an output (None: it may), checked before the run writes.
+
+    An output never goes through a symlink, never replaces a device, a FIFO or a socket (writing
+    /dev/sda or blocking on a pipe), and never replaces an input of the same run (the descriptor,
+    a CSV, the rules or resolutions it reads): compared after resolving and by inode, so a hard
+    link or a `./x/../` spelling is caught too. `folder`: the output is a folder, not a file.
+    """
+    import stat
+
+    p = Path(path)
+    if p.is_symlink():
+        return "is a symlink; refusing to write through it"
+    try:
+        st = os.stat(p)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        return f"cannot be checked: {exc.strerror or exc}"
+    if st is not None:
+        if stat.S_ISDIR(st.st_mode) and not folder:
+            return "is a folder; give a file name"
+        if not stat.S_ISDIR(st.st_mode) and folder:
+            return "exists and is not a folder"
+        if not (stat.S_ISDIR(st.st_mode) or stat.S_ISREG(st.st_mode)):
+            return "is a device, FIFO or socket, not a regular file"
+    resolved = p.resolve()
+    ids = set()
+    for i in inputs:
+        i = Path(i)
+        if folder and (i.resolve() == resolved or i.resolve().is_relative_to(resolved)) and st is not None:
+            return f"holds {i}, an input of this run"
+        if i.resolve() == resolved:
+            return "is an input of this run"
+        try:
+            s = os.stat(i)
+            ids.add((s.st_dev, s.st_ino))
+        except OSError:
+            pass
+    if st is not None and not folder and (st.st_dev, st.st_ino) in ids:
+        return "is an input of this run (a hard link to it)"
+    return None
+
+
+MARKER = ".kzcn-output"  # in every folder a kzcn command made: the only folders it replaces
+
+
+def ownership_problem(dest) -> str | None:
+    """Why `dest` may not be replaced (None: it is absent, empty, or a folder we made)."""
+    dest = Path(dest)
+    if not dest.exists():
+        return None
+    if not dest.is_dir() or dest.is_symlink():
+        return "exists and is not a folder"
+    if (dest / MARKER).is_file() or not any(dest.iterdir()):
+        return None
+    return f"exists and was not written by kzcn (no {MARKER} in it); it is never replaced"
+
+
+def mark(folder) -> None:
+    """Claim a folder as ours, so a later run may replace it (and nothing else)."""
+    (Path(folder) / MARKER).write_text("written by kzcn; a later run replaces this folder whole\n")
+
+
+class TempFolders:
+    """Several output folders under `base`, each written into a marked temporary folder beside
+    it and swapped in by `commit` only when all are complete; on any failure the temporary
+    folders are removed and the previous outputs stay as they were."""
+
+    def __init__(self, base, names) -> None:
+        self.base = Path(base)
+        self.names = tuple(names)
+        self._temps: dict[str, Path] = {}
+
+    def __enter__(self) -> "TempFolders":
+        self.base.mkdir(parents=True, exist_ok=True)
+        for name in self.names:
+            self._temps[name] = tmp = make_temp_dir(self.base / name)
+            mark(tmp)
+        return self
+
+    def __getitem__(self, name: str) -> Path:
+        return self._temps[name]
+
+    def items(self):
+        return self._temps.items()
+
+    def commit(self) -> None:
+        for name in self.names:
+            swap_into_place(self._temps[name], self.base / name)
+        self._temps = {name: self.base / name for name in self.names}
+        self._committed = True
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None and not getattr(self, "_committed", False):
+            for tmp in self._temps.values():
+                if tmp.name.startswith("."):
+                    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def write_failure(exc: OSError, fallback) -> str:
+    """The message for an output that could not be written: which file, why, what survived."""
+    name = exc.filename or fallback
+    return (f"cannot write {name}: {exc.strerror or exc}; nothing was replaced, "
+            f"the previous outputs are intact")

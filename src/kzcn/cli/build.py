@@ -9,13 +9,16 @@ def add_arguments(p):
     p.add_argument("--out", default=None, help="package folder to write (default: build/datapackage beside the descriptor)")
     p.add_argument("--validation-report", default=None, metavar="FILE",
                    help="validation report to include (from `kzcn metrics`); default: validate now")
+    from .validate import add_trusted
+
+    add_trusted(p)
 
 
 def run(args) -> int:
     from ..release.build import build
     from ..validate.formats import _plural as plural
 
-    result = build(args.target, out=args.out, validation_report=args.validation_report)
+    result = build(args.target, out=args.out, validation_report=args.validation_report, trusted=args.trusted)
     errors, warnings = len(result.report.get("errors", [])), len(result.report.get("warnings", []))
     print(f"built {result.out} from {result.descriptor}: version {result.version}, {result.tables} tables, "
           f"{result.rows} rows, created {result.created}; validation: {plural(errors, 'error')}, "

@@ -12,6 +12,9 @@ def add_arguments(p):
     from .limits_args import add_limit_arguments
 
     add_limit_arguments(p, ("file_bytes",))
+    from .validate import add_trusted
+
+    add_trusted(p)
 
 
 def run(args) -> int:
@@ -24,7 +27,7 @@ def run(args) -> int:
 
     repo = Path(args.repo) if args.repo else None
     with using(limits_from(args)):
-        result = diff(args.old, args.new, repo=repo)
+        result = diff(args.old, args.new, repo=repo, trusted=args.trusted)
         result["new_validation"] = verdict(args.new, repo)
     text = render(result, args.format)
     if args.format != "json":

@@ -15,13 +15,16 @@ def add_arguments(p):
                    help="validation report to write (default: build/validation/report.json beside the descriptor)")
     p.add_argument("--output", "-o", default=None, metavar="FILE",
                    help="metrics file to write (default: build/metrics.json beside the descriptor)")
+    from .validate import add_trusted
+
+    add_trusted(p)
 
 
 def run(args) -> int:
     from ..release.metrics import run as run_stage
     from ..validate.formats import _plural as plural
 
-    out = run_stage(args.target, report_path=args.report, metrics_path=args.output)
+    out = run_stage(args.target, report_path=args.report, metrics_path=args.output, trusted=args.trusted)
     m = out.metrics
     print(f"checked {out.descriptor}")
     print(f"{m['rows_total']} rows in {len(m['rows'])} tables; "

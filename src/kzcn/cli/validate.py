@@ -5,7 +5,8 @@ usage, target missing or unreadable, no package in or above the current folder, 
 missing). TARGET defaults to the package around the current folder, found upward like git. The
 report names the descriptor it checked and goes to stdout in the
 chosen format; --output also writes the JSON report to a file, atomically, and refuses to
-overwrite any file of the package it validates. Nothing heavy is imported until `run`.
+overwrite any file the run reads, a symlink, a device or a FIFO. Every path the package
+names stays inside it unless --trusted. Nothing heavy is imported until `run`.
 """
 from __future__ import annotations
 
@@ -21,27 +22,15 @@ def add_arguments(p):
     from .limits_args import add_limit_arguments
 
     add_limit_arguments(p)
+    add_trusted(p)
 
 
-def _inputs(report_target, rules) -> set:
-    """Every file the run reads: an --output path among them would destroy data."""
-    from pathlib import Path
+TRUSTED_HELP = ("read paths the package names even outside its folder (absolute, .., symlinks): "
+                "only for your own files, never for a pull request")
 
-    from ..package.descriptor import open_package
 
-    package = open_package(report_target)
-    files = {package.descriptor_path.resolve()}
-    for res in package.resources:
-        files.add(res.path.resolve())
-        schema = res.descriptor.get("schema")
-        if isinstance(schema, str):
-            files.add((package.root / schema).resolve())
-    if rules:
-        files.add(Path(rules).resolve())
-    default_rules = package.root / "validation"
-    if default_rules.is_dir():
-        files.update(p.resolve() for p in default_rules.iterdir() if p.is_file())
-    return files
+def add_trusted(p):
+    p.add_argument("--trusted", action="store_true", help=TRUSTED_HELP)
 
 
 def run(args) -> int:
@@ -56,19 +45,18 @@ def run(args) -> int:
 
 
 def _run(args, limits) -> int:
-    from pathlib import Path
-
+    from ..atomic import output_problem
     from ..errors import UsageError
+    from ..package.descriptor import open_package
     from ..validate.formats import render
-    from ..validate.run import validate
+    from ..validate.run import input_files, validate
 
     if args.output:
-        out = Path(args.output).resolve()
-        if out.is_dir():
-            raise UsageError(f"--output {args.output}: is a folder; give a file name")
-        if out in _inputs(args.target, args.rules):
-            raise UsageError(f"--output {args.output}: refusing to overwrite a file of the package being validated")
-    report = validate(args.target, rules=args.rules, strict=args.strict, limits=limits)
+        inputs = input_files(open_package(args.target, trusted=args.trusted), args.rules)
+        problem = output_problem(args.output, inputs)
+        if problem:
+            raise UsageError(f"--output {args.output}: refusing to overwrite it: it {problem}")
+    report = validate(args.target, rules=args.rules, strict=args.strict, limits=limits, trusted=args.trusted)
     print(render(report, args.format), end="")
     if args.output:
         from ..atomic import write_text_atomic
@@ -76,5 +64,6 @@ def _run(args, limits) -> int:
         try:
             write_text_atomic(args.output, report.to_json())
         except OSError as exc:
-            raise UsageError(f"--output {args.output}: cannot write: {exc.strerror or exc}") from None
+            raise UsageError(f"--output {args.output}: cannot write: {exc.strerror or exc}; "
+                             f"the previous file, if any, is intact") from None
     return report.exit_code(args.strict)

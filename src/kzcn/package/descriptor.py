@@ -41,16 +41,21 @@ def shipped_root() -> Path:
 def read_text(path: Path, what: str = "file") -> str:
     """A configuration file's text, or a TargetError naming the file (never a traceback).
 
-    Read through `limits.read_capped`: never more than `Limits.config_bytes` + 1 bytes, so a
-    descriptor, schema or rules file that is /dev/zero or huge is refused, not swallowed."""
-    from .limits import current, read_capped
+    Only a regular file is opened (paths.read_regular), and never more than
+    `Limits.config_bytes` + 1 bytes of it, so a descriptor, schema or rules file that is a FIFO,
+    a device, /dev/zero or huge is refused, not swallowed.
+    """
+    from .limits import current
+    from .paths import read_regular
 
     try:
-        return read_capped(path, current().config_bytes, what).decode("utf-8")
+        return read_regular(path, current().config_bytes, what).decode("utf-8")
     except FileNotFoundError:
         raise TargetError(f"{path}: {what} not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TargetError(f"{path}: cannot read: {exc}") from None
+    except OSError as exc:
+        raise TargetError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise TargetError(f"{path}: cannot read: not UTF-8 ({exc.reason} at byte {exc.start})") from None
 
 
 def yaml_error(path: Path, exc: Exception) -> TargetError:
@@ -70,6 +75,8 @@ def read_structured(path: Path) -> dict:
             from .yamlfast import safe_load
 
             data = safe_load(text)
+    except RecursionError:
+        raise TargetError(f"{path}: nested too deeply to read") from None
     except Exception as exc:  # yaml and json raise many kinds; all mean "not parseable"
         if path.suffix != ".json":
             raise yaml_error(path, exc) from None
@@ -81,40 +88,59 @@ def read_structured(path: Path) -> dict:
 
 @dataclass(frozen=True)
 class Resource:
-    """One tabular resource: its name, the absolute path of its CSV and its Table Schema."""
+    """One tabular resource: its name, the absolute path of its CSV and its Table Schema.
+
+    `refused` says why the resource's file, schema or dialect may not be read (a path leaving
+    the package, a FIFO: kzcn.package.paths); then `path` names nothing and nothing is read.
+    `problems` are faults of the descriptor's shape, found while reading it (a schema-error each).
+    """
 
     name: str
     path: Path
     relpath: str
     schema: dict
     descriptor: dict = field(repr=False)
+    refused: str | None = None
+    problems: tuple[str, ...] = ()
 
     @property
     def field_names(self) -> list[str]:
-        return [f["name"] for f in self.schema.get("fields", [])]
+        return [f["name"] for f in self.schema.get("fields", []) if isinstance(f, dict) and isinstance(f.get("name"), str)]
 
     @property
     def primary_key(self) -> list[str]:
         pk = self.schema.get("primaryKey") or []
-        return [pk] if isinstance(pk, str) else list(pk)
+        return [pk] if isinstance(pk, str) else [k for k in pk if isinstance(k, str)] if isinstance(pk, list) else []
 
     @property
     def foreign_keys(self) -> list[dict]:
         out = []
-        for fk in self.schema.get("foreignKeys") or []:
+        fks = self.schema.get("foreignKeys")
+        for fk in fks if isinstance(fks, list) else []:
+            if not isinstance(fk, dict):
+                continue
             fields = fk.get("fields")
-            ref = fk.get("reference") or {}
+            ref = fk.get("reference") if isinstance(fk.get("reference"), dict) else {}
             rfields = ref.get("fields")
+            resource = ref.get("resource", "")
             out.append({
-                "fields": [fields] if isinstance(fields, str) else list(fields or []),
-                "resource": ref.get("resource", "") or self.name,
-                "reference_fields": [rfields] if isinstance(rfields, str) else list(rfields or []),
+                "fields": [fields] if isinstance(fields, str) else list(fields) if isinstance(fields, list) else [],
+                "resource": (resource if isinstance(resource, str) else "") or self.name,
+                "reference_fields": [rfields] if isinstance(rfields, str) else list(rfields) if isinstance(rfields, list) else [],
             })
         return out
 
+    def read_bytes(self) -> bytes:
+        """The file's bytes; UnsafePath (a TargetError naming the path) when it may not be read."""
+        from .paths import UnsafePath, read_regular
+
+        if self.refused:
+            raise UnsafePath(self.refused)
+        return read_regular(self.path)
+
     def field(self, name: str) -> dict:
         for f in self.schema.get("fields", []):
-            if f["name"] == name:
+            if isinstance(f, dict) and f.get("name") == name:
                 return f
         raise KeyError(name)
 
@@ -127,6 +153,7 @@ class Package:
     descriptor_path: Path
     descriptor: dict
     resources: tuple[Resource, ...]
+    trusted: bool = False
 
     @property
     def table_names(self) -> list[str]:
@@ -134,7 +161,8 @@ class Package:
 
     @property
     def version(self) -> str | None:
-        return self.descriptor.get("version")
+        v = self.descriptor.get("version")
+        return v if isinstance(v, str) else None if v is None else str(v)
 
     def resource(self, name: str) -> Resource:
         for r in self.resources:
@@ -180,61 +208,120 @@ def package_root(start: str | Path | None = None, give: str = "a TARGET") -> Pat
     return discover_descriptor(start, give).parent
 
 
-def find_descriptor(target: str | Path | None) -> Path:
+def find_descriptor(target: str | Path | None, trusted: bool = False) -> Path:
     """Turn a target into the descriptor's path: a descriptor file, a folder holding one, or
-    None for the package around the current folder (see discover_descriptor)."""
+    None for the package around the current folder (see discover_descriptor).
+
+    A descriptor found in a folder is a package file like any other: it must be a regular file
+    inside that folder (not a symlink out of it) unless `trusted`.
+    """
+    from .paths import contain
+
     if target is None:
-        return discover_descriptor()
+        found = discover_descriptor()
+        contain(found.parent, found.name, "descriptor", trusted)
+        return found
     base = Path(target)
     if base.is_dir():
         for name in DESCRIPTOR_NAMES:
-            if (base / name).is_file():
+            if (base / name).exists() or (base / name).is_symlink():
+                contain(base, name, "descriptor", trusted)
                 return base / name
         where = "" if base.is_absolute() else f" ({base.absolute()})"
         raise TargetError(f"{base}: no datapackage.yaml or datapackage.json in this folder{where}")
     if not base.exists():
         raise TargetError(f"{base}: no such file or folder")
+    contain(base.parent, base.name, "descriptor", trusted)
     return base
 
 
-def _resolve_schema(root: Path, schema) -> dict:
+def _read_part(root: Path, value, what: str, trusted: bool):
+    """A schema or dialect: inline (a mapping), or a path read through paths.contain."""
+    from .paths import contain
+
+    if value is None or isinstance(value, dict):
+        return value
+    if isinstance(value, str):
+        return read_structured(contain(root, value, what, trusted))
+    raise TargetError(f"{what} must be a path or a mapping, found {type(value).__name__}")
+
+
+def _resource(root: Path, descriptor_path: Path, i: int, res: dict, trusted: bool) -> Resource:
+    from .paths import UnsafePath, contain
+
+    problems = []
+    name = res.get("name")
+    if not isinstance(name, str) or not name:
+        if name is not None:
+            problems.append(f"resource {i + 1}: name must be text, found {type(name).__name__}")
+        name = f"resource{i + 1}"
+    rel = res.get("path")
+    if isinstance(rel, list):
+        rel = rel[0] if rel else None
+    if not isinstance(rel, str):
+        raise TargetError(f"{descriptor_path}: resource {name!r} has no local path (inline data is not supported)")
+    refused, path, schema = None, root / f".kzcn-refused-{i + 1}", {"fields": []}
+    try:
+        if "://" in rel and not rel.lower().startswith("file:"):
+            path = root / f".kzcn-remote-{i + 1}"  # the validator reports it; nothing fetches it
+        else:
+            path = contain(root, rel, f"resource {name!r} path", trusted)
+        schema = _read_part(root, res.get("schema"), f"resource {name!r} schema", trusted)
+        dialect = _read_part(root, res.get("dialect"), f"resource {name!r} dialect", trusted)
+        if isinstance(res.get("dialect"), str):
+            res = {**res, "dialect": dialect}
+    except UnsafePath as exc:
+        refused, path, schema = str(exc), root / f".kzcn-refused-{i + 1}", {"fields": []}
+    except TargetError as exc:  # a schema or dialect file that cannot be read: this resource's fault
+        problems.append(str(exc))
+        schema = {"fields": []}
     if schema is None:
-        return {"fields": []}
-    if isinstance(schema, str):
-        return read_structured(root / schema)
-    if isinstance(schema, dict):
-        return schema
-    raise TargetError(f"schema must be a path or a mapping, found {type(schema).__name__}")
+        schema = {"fields": []}
+    from .shape import clean_resource, clean_schema
+
+    schema, found = clean_schema(schema)
+    where = (f"{res['schema']}: " if isinstance(res.get("schema"), str)
+             else f"{descriptor_path.name}: resource {name!r} schema: ")
+    problems += [where + p for p in found]
+    res, found = clean_resource(res)
+    problems += [f"{descriptor_path.name}: resource {name!r}: {p}" for p in found]
+    return Resource(name=name, path=path, relpath=rel, schema=schema, descriptor=res,
+                    refused=refused, problems=tuple(problems))
 
 
-def read_package(descriptor_path: Path) -> Package:
+def read_package(descriptor_path: Path, trusted: bool = False) -> Package:
     descriptor = read_structured(descriptor_path)
     root = descriptor_path.parent
     resources = []
-    for i, res in enumerate(descriptor.get("resources") or []):
+    listed = descriptor.get("resources")
+    if listed is not None and not isinstance(listed, list):
+        raise TargetError(f"{descriptor_path}: resources must be a list, found {type(listed).__name__}")
+    for i, res in enumerate(listed or []):
         if not isinstance(res, dict):
             raise TargetError(f"{descriptor_path}: resource {i + 1} is not a mapping")
-        name = res.get("name") or f"resource{i + 1}"
-        rel = res.get("path")
-        if isinstance(rel, list):
-            rel = rel[0] if rel else None
-        if not isinstance(rel, str):
-            raise TargetError(f"{descriptor_path}: resource {name!r} has no local path (inline data is not supported)")
-        schema = _resolve_schema(root, res.get("schema"))
-        resources.append(Resource(name=name, path=(root / rel), relpath=rel, schema=schema, descriptor=res))
-    return Package(root=root, descriptor_path=descriptor_path, descriptor=descriptor, resources=tuple(resources))
+        resources.append(_resource(root, descriptor_path, i, res, trusted))
+    return Package(root=root, descriptor_path=descriptor_path, descriptor=descriptor, resources=tuple(resources),
+                   trusted=trusted)
 
 
 @lru_cache(maxsize=8)
-def _cached(descriptor_path: str, mtime: float) -> Package:
-    return read_package(Path(descriptor_path))
+def _cached(descriptor_path: str, mtime: float, trusted: bool) -> Package:
+    return read_package(Path(descriptor_path), trusted)
 
 
-def open_package(target: str | Path | None = None) -> Package:
+def open_package(target: str | Path | None = None, trusted: bool = False) -> Package:
     """Open the package a command works on: a folder or descriptor, or (None) the package
-    around the current folder — never the data the code was installed with."""
-    path = find_descriptor(target).resolve()
-    return _cached(str(path), path.stat().st_mtime)
+    around the current folder — never the data the code was installed with.
+
+    Every path the package names stays inside its root (kzcn.package.paths) unless `trusted`.
+    """
+    found = find_descriptor(target, trusted)
+    path = found.parent.resolve() / found.name if not trusted else found.resolve()
+    try:
+        mtime = path.stat().st_mtime
+    except OSError as exc:
+        raise TargetError(f"{found}: cannot read: {exc.strerror or exc}") from None
+    return _cached(str(path), mtime, bool(trusted))
 
 
 def open_shipped(root: str | Path | None = None) -> Package:

@@ -30,6 +30,8 @@ def _package(version, root) -> Package:
 
 def read_raw(resource: Resource) -> pd.DataFrame:
     """Read a CSV as strings exactly as written (no NA guessing), header checked against the schema."""
+    if resource.refused:
+        raise DataError(resource.refused)
     try:
         raw = pd.read_csv(resource.path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
     except FileNotFoundError:

@@ -51,10 +51,13 @@ def created_time(root: Path) -> str:
 
 
 def _safe_relpath(relpath: str, where: str) -> str:
-    p = PurePosixPath(relpath)
-    if p.is_absolute() or ".." in p.parts or relpath.startswith(("~", "$")) or "://" in relpath:
-        raise DataError(f"{where}: resource path {relpath!r} must be relative and inside the package")
-    return p.as_posix()
+    """The path a resource gets inside the built package: the one rule of kzcn.package.paths."""
+    from ..package.paths import lexical_problem
+
+    problem = lexical_problem(relpath)
+    if problem:
+        raise DataError(f"{where}: resource path {relpath!r}: {problem}")
+    return PurePosixPath(relpath).as_posix()
 
 
 @dataclass(frozen=True)
@@ -66,23 +69,36 @@ class BuildInputs:
     licence: bytes | None
 
 
-def load_inputs(target=None, validation_report: Path | None = None) -> BuildInputs:
+def load_inputs(target=None, validation_report: Path | None = None, trusted: bool = False) -> BuildInputs:
     from .metrics import read_report, run_validator
 
-    package = open_package(target)
+    from ..package.paths import UnsafePath, check_name, check_version, contain, read_regular
+
+    package = open_package(target, trusted=trusted)
     if not package.version:
         raise UsageError(f"{package.descriptor_path}: no `version`; the release is named after it")
+    check_version(package.version, f"{package.descriptor_path}: version")
+    check_name(package.descriptor.get("name") or "kzcn-data", f"{package.descriptor_path}: package name")
     csv_bytes = {}
     for r in package.resources:
+        check_name(r.name, f"{package.descriptor_path}: resource name")
         try:
-            csv_bytes[r.name] = r.path.read_bytes()
+            csv_bytes[r.name] = r.read_bytes()
         except FileNotFoundError:
             raise DataError(f"{r.relpath}: file not found (table {r.name})") from None
-    report = read_report(validation_report) if validation_report else run_validator(package.descriptor_path)
-    licence_path = package.root / LICENCE_FILE
+        except UnsafePath as exc:
+            raise DataError(f"{package.descriptor_path}: {exc}") from None
+        except OSError as exc:
+            raise DataError(f"{r.relpath}: cannot read: {exc.strerror or exc} (table {r.name})") from None
+    report = (read_report(validation_report) if validation_report
+              else run_validator(package.descriptor_path, trusted=trusted))
+    try:
+        licence_path = contain(package.root, LICENCE_FILE, "licence file", trusted)
+        licence = read_regular(licence_path) if licence_path.is_file() else None
+    except UnsafePath as exc:
+        raise DataError(str(exc)) from None
     return BuildInputs(package=package, csv_bytes=csv_bytes, report=report,
-                       created=created_time(package.root),
-                       licence=licence_path.read_bytes() if licence_path.is_file() else None)
+                       created=created_time(package.root), licence=licence)
 
 
 def _json_bytes(data) -> bytes:
@@ -127,16 +143,35 @@ def process(inputs: BuildInputs) -> dict[str, bytes]:
     return files
 
 
-def save_outputs(files: dict[str, bytes], out: Path) -> None:
-    """Write into a temporary folder beside `out`, then swap it in whole."""
-    tmp = make_temp_dir(out)
-    for rel in sorted(files):
-        path = tmp / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(files[rel])
-        os.chmod(path, 0o644)
-        slow_hook()
-    swap_into_place(tmp, out)
+def save_outputs(files: dict[str, bytes], out: Path, inputs=()) -> None:
+    """Write into a marked temporary folder beside `out`, then swap it in whole.
+
+    `out` is replaced only if it is absent, empty or a folder kzcn made (kzcn.atomic.MARKER), and
+    never holds an input; every file lands under it (paths.inside). Disk full or any OSError:
+    the temporary folder goes, the previous build stays, the message names the file."""
+    import shutil
+
+    from ..atomic import mark, output_problem, ownership_problem, write_failure
+    from ..package.paths import inside
+
+    problem = output_problem(out, inputs, folder=True) or ownership_problem(out)
+    if problem:
+        raise UsageError(f"--out {out}: {problem}; nothing written")
+    tmp = None
+    try:
+        tmp = make_temp_dir(out)
+        mark(tmp)
+        for rel in sorted(files):
+            path = inside(tmp, rel)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(files[rel])
+            os.chmod(path, 0o644)
+            slow_hook()
+        swap_into_place(tmp, out)
+    except OSError as exc:
+        if tmp is not None and tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+        raise UsageError(write_failure(exc, out)) from None
 
 
 @dataclass(frozen=True)
@@ -150,13 +185,16 @@ class BuildResult:
     descriptor: Path | None = None  # the source descriptor, absolute (for the summary line)
 
 
-def build(target=None, out: Path | None = None, validation_report: Path | None = None) -> BuildResult:
+def build(target=None, out: Path | None = None, validation_report: Path | None = None,
+          trusted: bool = False) -> BuildResult:
     """The one entry point: build the package for `target` (default: the package around the
     current folder), into build/datapackage beside its descriptor unless `out` says otherwise."""
-    inputs = load_inputs(target, validation_report)
+    inputs = load_inputs(target, validation_report, trusted)
     files = process(inputs)
     out = Path(out) if out else default_out(inputs.package)
-    save_outputs(files, out)
+    from ..validate.run import input_files
+
+    save_outputs(files, out, input_files(inputs.package))
     descriptor = json.loads(files["datapackage.json"])
     rows = sum(len(csvnorm.parse_csv(files[r["path"]], r["path"]).rows) for r in descriptor["resources"])
     return BuildResult(out=out, version=inputs.package.version, created=inputs.created,

@@ -11,6 +11,8 @@ import time
 import zipfile
 from pathlib import Path
 
+from ..atomic import MARKER
+
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 FILE_MODE = 0o100644
 SLOW_HOOK = "KZCN_TEST_SLOW_WRITES"
@@ -28,7 +30,7 @@ def files_under(folder: Path, prefix: str = "") -> dict[str, Path]:
     """Every regular file below `folder` as {archive name: path}; names use '/' and `prefix`."""
     out = {}
     for path in sorted(folder.rglob("*")):
-        if path.is_file() and not path.is_symlink():
+        if path.is_file() and not path.is_symlink() and path.name != MARKER:
             out[prefix + path.relative_to(folder).as_posix()] = path
     return out
 

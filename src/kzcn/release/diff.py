@@ -119,10 +119,16 @@ def from_zip(path: Path) -> Snapshot:
         return snapshot_from_reader(str(path), read, str(path))
 
 
-def from_folder(path: Path) -> Snapshot:
+def from_folder(path: Path, trusted: bool = False) -> Snapshot:
+    """A package folder, read through kzcn.package.paths: nothing outside it unless `trusted`."""
+    from ..package.paths import UnsafePath, contain
+
     def read(rel):
-        p = path / rel
-        return read_file(p) if _safe(rel) and p.is_file() else None
+        try:
+            p = contain(path, rel, "path", trusted)
+            return read_file(p) if p.is_file() else None
+        except UnsafePath as exc:
+            raise TargetError(f"{path}: {exc}") from None
 
     return snapshot_from_reader(str(path), read, str(path))
 
@@ -147,17 +153,17 @@ def default_repo() -> Path:
     return package_root(give="--repo DIR for revisions")
 
 
-def load_side(spec: str, repo: Path | None = None) -> Snapshot:
+def load_side(spec: str, repo: Path | None = None, trusted: bool = False) -> Snapshot:
     """Turn OLD or NEW into a snapshot: zip file, package folder, else git revision."""
     path = Path(spec)
     if path.is_file():
         if zipfile.is_zipfile(path):
             return from_zip(path)
         if path.name in DESCRIPTORS:
-            return from_folder(path.parent)
+            return from_folder(path.parent, trusted)
         raise UsageError(f"{spec}: not a release zip or a datapackage descriptor")
     if path.is_dir() and any((path / d).is_file() for d in DESCRIPTORS):
-        return from_folder(path)
+        return from_folder(path, trusted)
     return from_revision(repo or default_repo(), spec)
 
 
@@ -225,9 +231,9 @@ def diff_snapshots(old: Snapshot, new: Snapshot) -> dict:
     }
 
 
-def diff(old_spec: str, new_spec: str, repo: Path | None = None) -> dict:
+def diff(old_spec: str, new_spec: str, repo: Path | None = None, trusted: bool = False) -> dict:
     """The one entry point: compare two releases, folders or revisions."""
-    return diff_snapshots(load_side(old_spec, repo), load_side(new_spec, repo))
+    return diff_snapshots(load_side(old_spec, repo, trusted), load_side(new_spec, repo, trusted))
 
 
 def _key_text(key: dict) -> str:

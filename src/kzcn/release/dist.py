@@ -2,8 +2,10 @@
 
 Stage shape: load inputs (the built package, checked file by file against its own
 datapackage.json; the quality report if `kzcn report` made one; the previous release),
-process (a deterministic zip, its sha256, the notes), save outputs (temporary files, then
-os.replace). Data with validation errors is refused: a release is a promise that it passed.
+process (a deterministic zip, its sha256, the notes), save outputs (kzcn.release.publish: all
+three as one unit, under a lock). Data with validation errors is refused: a release is a
+promise that it passed. The package name and version become file names, so they are checked
+(kzcn.package.paths) before anything is written.
 
 Same inputs, same bytes: the zip holds no time, owner or machine detail (see kzcn.release.detzip),
 and the notes hold no clock either. Files in the zip sit under one folder,
@@ -14,19 +16,17 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import diff as diffmod
 from . import gitread
-from .detzip import files_under, slow_hook, write_zip
+from .detzip import files_under, write_zip
 from ..errors import DataError, UsageError
 from ..package.download import version_key
 
 TAG = re.compile(r"^v(\d+\.\d+\.\d+)$")
-CHUNK = 1 << 16
 
 
 
@@ -54,8 +54,13 @@ def verify_build(build_dir: Path) -> tuple[dict, dict]:
         descriptor = json.loads(dp.read_text(encoding="utf-8"))
     except ValueError as exc:
         raise DataError(f"{dp}: not valid JSON ({exc}); run `kzcn build` again") from None
+    from ..package.paths import UnsafePath, contain
+
     for res in descriptor.get("resources", []):
-        path = build_dir / res["path"]
+        try:
+            path = contain(build_dir, res.get("path") if isinstance(res, dict) else None, "resource path")
+        except UnsafePath as exc:
+            raise DataError(f"{dp}: {exc}; run `kzcn build` again") from None
         if not path.is_file():
             raise DataError(f"{path}: missing from the build; run `kzcn build` again")
         data = path.read_bytes()
@@ -161,7 +166,11 @@ class ReleaseOutputs:
 
 
 def process(inputs: ReleaseInputs) -> ReleaseOutputs:
-    top = release_name(inputs.descriptor.get("name") or "kzcn-data", inputs.descriptor["version"])
+    from ..package.paths import check_name, check_version
+
+    where = inputs.build_dir / "datapackage.json"
+    top = release_name(check_name(inputs.descriptor.get("name") or "kzcn-data", f"{where}: package name"),
+                       check_version(inputs.descriptor.get("version"), f"{where}: version"))
     zip_name = f"{top}.zip"
     data = zip_bytes(inputs, top)
     digest = hashlib.sha256(data).hexdigest()
@@ -177,39 +186,15 @@ def process(inputs: ReleaseInputs) -> ReleaseOutputs:
     })
 
 
-def _clear_stale_temps(dist: Path, names) -> None:
-    """Remove temporary files that a killed release left (their process is gone)."""
-    from ..atomic import pid_alive
-
-    for name in names:
-        for tmp in dist.glob(f".{name}.*.tmp"):
-            pid = tmp.name[len(name) + 2:-len(".tmp")]
-            if pid.isdigit() and not pid_alive(int(pid)):
-                tmp.unlink(missing_ok=True)
-
-
 def save_outputs(outputs: ReleaseOutputs, dist: Path) -> None:
-    """Write every file to a temporary name first; rename them into place only when all are done."""
-    dist.mkdir(parents=True, exist_ok=True)
-    _clear_stale_temps(dist, outputs.files)
-    temps = []
-    try:
-        for name, data in outputs.files.items():
-            tmp = dist / f".{name}.{os.getpid()}.tmp"
-            temps.append((tmp, dist / name))
-            with open(tmp, "wb") as fh:
-                for i in range(0, len(data), CHUNK):
-                    fh.write(data[i:i + CHUNK])
-                    fh.flush()
-                    slow_hook()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o644)
-        for tmp, final in temps:
-            os.replace(tmp, final)
-    except BaseException:
-        for tmp, _ in temps:
-            tmp.unlink(missing_ok=True)
-        raise
+    """Publish zip, .sha256 and notes as one unit (kzcn.release.publish)."""
+    from ..atomic import output_problem
+    from .publish import publish
+
+    problem = output_problem(dist, folder=True)
+    if problem:
+        raise UsageError(f"--dist {dist}: {problem}; nothing written")
+    publish(outputs.files, dist)
 
 
 def release(build_dir: Path | None = None, dist: Path | None = None, report_dir: Path | None = None,

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..atomic import write_text_atomic
 from .csvnorm import parse_csv
-from ..errors import DataError, UsageError
+from ..errors import DataError, TargetError, UsageError
 from ..package.descriptor import Package, open_package
 
 SEVERITIES = ("error", "warning")
@@ -56,13 +56,13 @@ def check_report_shape(report, where: str) -> dict:
     return report
 
 
-def run_validator(root: Path | None) -> dict:
+def run_validator(root: Path | None, trusted: bool = False) -> dict:
     """The validator's report on the package at `root`, as the JSON contract, made stable."""
     try:
         from ..validate.run import validate
     except ImportError as exc:
         raise UsageError(f"the validator (kzcn.validate) is not available: {exc}") from None
-    return stable_report(validate(root).to_dict())
+    return stable_report(validate(root, trusted=trusted).to_dict())
 
 
 def read_report(path: Path) -> dict:
@@ -80,8 +80,8 @@ def row_counts(package: Package) -> dict[str, int]:
     counts = {}
     for r in package.resources:
         try:
-            counts[r.name] = len(parse_csv(r.path.read_bytes(), r.relpath).rows)
-        except (OSError, DataError):
+            counts[r.name] = len(parse_csv(r.read_bytes(), r.relpath).rows)
+        except (OSError, DataError, TargetError):
             counts[r.name] = -1  # unreadable: the report says why
     return counts
 
@@ -108,12 +108,12 @@ class StageOutputs:
     descriptor: Path | None = None  # the descriptor read, absolute (for the command's summary line)
 
 
-def load_inputs(target) -> Package:
-    return open_package(target)
+def load_inputs(target, trusted: bool = False) -> Package:
+    return open_package(target, trusted=trusted)
 
 
 def process(package: Package) -> StageOutputs:
-    report = run_validator(package.descriptor_path)
+    report = run_validator(package.descriptor_path, trusted=package.trusted)
     return StageOutputs(report=report, metrics=compute_metrics(report, row_counts(package)),
                         descriptor=package.descriptor_path.resolve())
 
@@ -123,12 +123,24 @@ def save_outputs(outputs: StageOutputs, report_path: Path, metrics_path: Path) -
     write_text_atomic(metrics_path, json.dumps(outputs.metrics, indent=2, ensure_ascii=False) + "\n")
 
 
-def run(target=None, report_path=None, metrics_path=None) -> StageOutputs:
+def run(target=None, report_path=None, metrics_path=None, trusted: bool = False) -> StageOutputs:
     """The validate stage: report and metrics for the package at `target` (default: the package
     around the current folder); outputs default to build/ beside its descriptor."""
-    package = load_inputs(target)
+    from ..atomic import output_problem, write_failure
+    from ..validate.run import input_files
+
+    package = load_inputs(target, trusted)
     base = package.root / "build"
+    report_path = Path(report_path or base / "validation" / "report.json")
+    metrics_path = Path(metrics_path or base / "metrics.json")
+    inputs = input_files(package)
+    for path in (report_path, metrics_path):
+        problem = output_problem(path, inputs)
+        if problem:
+            raise UsageError(f"{path}: refusing to overwrite it: it {problem}")
     outputs = process(package)
-    save_outputs(outputs, Path(report_path or base / "validation" / "report.json"),
-                  Path(metrics_path or base / "metrics.json"))
+    try:
+        save_outputs(outputs, report_path, metrics_path)
+    except OSError as exc:
+        raise UsageError(write_failure(exc, report_path)) from None
     return outputs

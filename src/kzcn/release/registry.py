@@ -21,6 +21,16 @@ ZIP_NAME = re.compile(r"^kzcn-data-(\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?)\.zip$
 
 
 def releases_in(dist: Path) -> dict[str, dict]:
+    """Every release in dist/, read under the release lock: the old set or the new, never a mix."""
+    from .publish import locked
+
+    if not Path(dist).is_dir():
+        return {}
+    with locked(dist):
+        return _releases_in(dist)
+
+
+def _releases_in(dist: Path) -> dict[str, dict]:
     found = {}
     for path in sorted(Path(dist).glob("kzcn-data-*.zip")):
         m = ZIP_NAME.match(path.name)

@@ -163,10 +163,12 @@ def export_suites(package: Package, out_dir: str | Path) -> dict[str, Path]:
     """Write <out_dir>/<table>.json for every table (atomically); return table -> path."""
     from ..atomic import write_text_atomic
 
+    from ..package.paths import check_name, inside
+
     out_dir = Path(out_dir)
     written = {}
     for name, spec in compile_suites(package).items():
-        path = out_dir / f"{name}.json"
+        path = inside(out_dir, f"{check_name(name, 'resource name')}.json")
         write_text_atomic(path, suite_json(spec))
         written[name] = path
     return written

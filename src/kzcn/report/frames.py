@@ -35,7 +35,11 @@ class TableRead:
 
 def read_lines(resource: Resource) -> tuple[list[str], list[list[str]], list[int]]:
     """Header, rows and the line each row starts on (1-based, as an editor counts)."""
-    with open(resource.path, newline="", encoding="utf-8-sig") as fh:
+    import io
+
+    from ..package.paths import read_regular
+
+    with io.StringIO(read_regular(resource.path).decode("utf-8-sig"), newline="") as fh:
         reader = csv.reader(fh)
         header = next(reader, [])
         rows, lines = [], []
@@ -72,6 +76,8 @@ def header_difference(header: list[str], fields: list[str]) -> str:
 
 def read_table(resource: Resource) -> TableRead:
     """Read and type one table for the report; problems become a note, not an exception."""
+    if resource.refused:  # outside the package, a FIFO, a device: never opened
+        return TableRead(resource.name, resource.relpath, None, problem=resource.refused)
     try:
         header, rows, lines = read_lines(resource)
     except FileNotFoundError:
@@ -82,7 +88,10 @@ def read_table(resource: Resource) -> TableRead:
     cells = [(r + [""] * width)[:width] for r in rows]
     raw = pd.DataFrame(cells, columns=pd.Index(header), dtype=object) if width else pd.DataFrame(index=range(len(rows)))
     missing_values = resource.schema.get("missingValues", [""])
-    by_name = {f["name"]: f for f in resource.schema.get("fields", [])}
+    if not isinstance(missing_values, list):
+        missing_values = [""]
+    missing_values = [str(m) for m in missing_values]
+    by_name = {f["name"]: f for f in resource.schema.get("fields", []) if isinstance(f, dict) and isinstance(f.get("name"), str)}
     columns = {}
     for i, name in enumerate(header):
         if name in columns:  # a duplicate label: keep the first, the validator names it

@@ -7,12 +7,18 @@ Schemas run through a file-backed context (kzcn.report.gx_run), the dataset at a
 Outputs, under one output folder (default: build/ beside the package's descriptor):
 
     expectations/<table>.json   the suites, as great_expectations serialises them (released)
-    gx/                         the GE project; wiped on every run
+    gx/                         the GE project; replaced on every run
     report/index.html           the summary page: the entry point, readable offline
     report/rules.html           every cross-table rule, pass or fail, with its findings
     report/docs/                the GE Data Docs site (offline views, linked both ways)
     report/summary.json         the outcome counts, for DVC metrics and tests
     report/summary.png          with --screenshot: the summary page drawn by headless Chromium
+
+Each of the three folders is written whole into a temporary folder beside it, marked as ours
+(kzcn.atomic.MARKER) and swapped in only when everything is written, so a report killed or out
+of disk leaves the previous one; an existing folder without the marker (a user's own gx/) is
+never replaced. Resource and package names are checked (kzcn.package.paths) before they become
+file names, and every page carries a Content-Security-Policy that lets no script run.
 
 Importing this module is cheap: great_expectations, matplotlib and jinja2 are imported inside
 the functions that use them, so only running the report pays for them.
@@ -86,21 +92,39 @@ class ReportRun:
     screenshot: Path | None = None
     descriptor: Path | None = None  # the descriptor read, absolute (for the command's summary)
 
+    def moved(self, output: Path, temps) -> "ReportRun":
+        """The same run with its paths where the temporary folders were swapped in."""
+        def final(p):
+            if p is None:
+                return None
+            for name, tmp in temps.items():
+                if Path(p).is_relative_to(tmp):
+                    return output / name / Path(p).relative_to(tmp)
+            return p
+
+        return ReportRun(output=output, index=final(self.index), rules_page=final(self.rules_page),
+                         docs_index=final(self.docs_index), summary_json=final(self.summary_json),
+                         expectations={k: final(v) for k, v in self.expectations.items()},
+                         summary=self.summary, exit_code=self.exit_code, screenshot=final(self.screenshot))
+
 
 # --- inputs ------------------------------------------------------------------------------------
 
 def default_rules_path(package: Package) -> Path | None:
-    path = package.root / "validation" / "rules.yaml"
-    return path if path.is_file() else None
+    """validation/rules.yaml if it is a file inside the package (kzcn.package.paths)."""
+    from ..package.paths import contained_or_none
+
+    path = contained_or_none(package.root, "validation/rules.yaml", "rules file", package.trusted)
+    return path if path is not None and path.is_file() else None
 
 
-def read_rules(rules_path: Path | None) -> list:
+def read_rules(rules_path: Path | None, trusted: bool = False) -> list:
     """The rules as the validator reads them (kzcn.validate.rules.config): one reader for the file."""
     if rules_path is None:
         return []
     from ..validate.rules.config import load_rules
 
-    return list(load_rules(Path(rules_path)).rules)
+    return list(load_rules(Path(rules_path), trusted=trusted).rules)
 
 
 # --- process -----------------------------------------------------------------------------------
@@ -220,33 +244,52 @@ def render_pages(context: dict) -> dict[str, str]:
 
 
 def build_report(target=None, output=None, rules=None, strict: bool = False,
-                 screenshot: bool = False) -> ReportRun:
+                 screenshot: bool = False, trusted: bool = False) -> ReportRun:
     """Run the whole report stage; returns what it wrote. Exit code as `kzcn validate` would give.
 
     `output` defaults to build/ beside the descriptor, wherever the command is run from."""
+    from ..atomic import TempFolders
+    from .outputs import OUTPUT_FOLDERS, check_output
+    from ..validate.run import validate
+    from .frames import read_table
+
+    # load inputs
+    package = open_package(target, trusted=trusted)
+    output = Path(output) if output is not None else package.root / "build"
+    run_name = check_output(package, output, rules)
+    rules_path = Path(rules) if rules is not None else default_rules_path(package)
+    report = validate(package.descriptor_path, rules=rules, strict=strict, trusted=trusted)
+    rule_list = read_rules(rules_path, trusted) if report.stats["layers"]["rules"].get("status") == "ran" else []
+    reads = {r.name: read_table(r) for r in package.resources}
+
+    from ..atomic import write_failure
+    from ..errors import UsageError
+
+    try:
+        with TempFolders(output, OUTPUT_FOLDERS) as temps:
+            run = _write(package, report, rule_list, rules_path, reads, temps, run_name, strict, screenshot)
+            staged = dict(temps.items())
+            temps.commit()
+    except OSError as exc:  # disk full, read-only, quota: name the file, keep the previous report
+        raise UsageError(write_failure(exc, output)) from None
+    return run.moved(output, staged)
+
+
+def _write(package, report, rule_list, rules_path, reads, temps, run_name, strict, screenshot) -> ReportRun:
+    """Process and save into the temporary folders (`temps[name]`); the ReportRun names them."""
     from . import charts as charts_mod
     from ..atomic import write_text_atomic
     from .expectations import compile_suites, export_suites
     from .gx_run import run_expectations
-    from .frames import read_table
-    from ..validate.run import validate
+    from .pages import secure_pages
 
-    # load inputs
-    package = open_package(target)
-    rules_path = Path(rules) if rules is not None else default_rules_path(package)
-    report = validate(package.descriptor_path, rules=rules, strict=strict)
-    rule_list = read_rules(rules_path)
-    reads = {r.name: read_table(r) for r in package.resources}
     frames = {name: read.frame for name, read in reads.items()}
-
-    # process
-    output = Path(output) if output is not None else package.root / "build"
-    report_dir = output / "report"
+    output = temps.base
+    report_dir = temps["report"]
     docs_dir = report_dir / "docs"
     specs = compile_suites(package)
-    exported = export_suites(package, output / "expectations")
-    suites = run_expectations(specs, frames, output / "gx", docs_dir,
-                              run_name=f"{package.descriptor.get('name') or 'data'}-{package.version or 'unversioned'}")
+    exported = export_suites(package, temps["expectations"])
+    suites = run_expectations(specs, frames, temps["gx"], docs_dir, run_name=run_name)
     outcomes = rule_outcomes(rule_list, report.findings, package.root)
     facts = glance(package, reads)
     charts = charts_mod.all_charts(frames)
@@ -270,6 +313,7 @@ def build_report(target=None, output=None, rules=None, strict: bool = False,
     index, rules_page = report_dir / "index.html", report_dir / "rules.html"
     write_text_atomic(index, pages["index"])
     write_text_atomic(rules_page, pages["rules"])
+    secure_pages(report_dir)
     summary_json = report_dir / "summary.json"
     write_text_atomic(summary_json, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     shot = None

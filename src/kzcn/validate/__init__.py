@@ -24,10 +24,10 @@ import types
 
 
 class _CallableModule(types.ModuleType):
-    def __call__(self, target=None, *, rules=None, strict: bool = False, limits=None):
+    def __call__(self, target=None, *, rules=None, strict: bool = False, limits=None, trusted: bool = False):
         from .run import validate
 
-        return validate(target, rules=rules, strict=strict, limits=limits)
+        return validate(target, rules=rules, strict=strict, limits=limits, trusted=trusted)
 
 
 sys.modules[__name__].__class__ = _CallableModule

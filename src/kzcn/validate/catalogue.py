@@ -34,7 +34,9 @@ class Code:
 
 _CODES = [
     # -- file: the bytes as a whole
-    Code("scheme-error", "File not found", "The resource's file does not exist or is not a local file.",
+    Code("scheme-error", "File not found or not allowed", "The resource's file does not exist, is not a local "
+         "file, or may not be read: a path out of the package (absolute, `..`, `~`, `$VAR`, `file://`, a symlink "
+         "leading out) or not a regular file (a FIFO, a device); such a file is named and never opened.",
          "{detail}", layer=FILE),
     Code("source-error", "Empty or unreadable file", "The file is empty, or cannot be read as a table at all.",
          "{detail}", layer=FILE),

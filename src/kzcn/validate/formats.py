@@ -13,11 +13,35 @@ failure this guards against.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 
 from .findings import ERROR, WARNING
 
 FORMATS = ("text", "json", "github")
+
+# C0 and C1 controls, DEL, line and paragraph separators, and the bidirectional overrides that
+# make a terminal (or a reviewer) read text in another order than it is (CVE-2021-42574).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape_control(match) -> str:
+    ch = match.group(0)
+    if ch in _NAMED:
+        return _NAMED[ch]
+    code = ord(ch)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def clean(text) -> str:
+    """Text from the data, safe on one terminal line: control characters shown as \\n, \\x1b, ..."""
+    return _CONTROL.sub(_escape_control, "" if text is None else str(text))
+
+
+def _line(text: str) -> str:
+    """A line of text output never starts with `::`, which a CI runner would take as a command."""
+    return "\\x3a" + text[1:] if text.startswith("::") else text
 
 
 def _order(f):
@@ -71,8 +95,8 @@ def advice(f) -> str | None:
 
 def _location(f) -> str:
     if f.path and f.line is not None:
-        return f"{f.path}:{f.line}"
-    return f.path or "(package)"
+        return f"{clean(f.path)}:{f.line}"
+    return clean(f.path) if f.path else "(package)"
 
 
 def render_text(report) -> str:
@@ -84,14 +108,14 @@ def render_text(report) -> str:
         items = sorted(groups[path], key=_order)
         n_err = sum(1 for f in items if f.severity == ERROR)
         n_warn = len(items) - n_err
-        out.append(f"== {path or '(package and rules)'}: {_plural(n_err, 'error')}, {_plural(n_warn, 'warning')}")
+        out.append(f"== {clean(path) or '(package and rules)'}: {_plural(n_err, 'error')}, {_plural(n_warn, 'warning')}")
         for f in items:
-            code = f.code if f.severity == ERROR else f"{f.code} (warning)"
-            rule = f" [rule {f.rule}]" if f.rule and f.rule != f.code else ""
-            out.append(f"{_location(f)} {f.field or '-'} {code}{rule} {f.message}")
+            code = clean(f.code) if f.severity == ERROR else f"{clean(f.code)} (warning)"
+            rule = f" [rule {clean(f.rule)}]" if f.rule and f.rule != f.code else ""
+            out.append(_line(f"{_location(f)} {clean(f.field) if f.field else '-'} {code}{rule} {clean(f.message)}"))
             more = advice(f)
             if more:
-                out.append(f"    {more}")
+                out.append(_line(f"    {clean(more)}"))
         out.append("")
     checked = checked_line(report)
     if checked:
@@ -101,7 +125,8 @@ def render_text(report) -> str:
 
 
 def _escape_data(text: str) -> str:
-    return str(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """GitHub's workflow-command escaping (%, CR, LF), then other controls as \\x.. (no ANSI)."""
+    return clean(str(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:

@@ -24,21 +24,58 @@ from collections import Counter
 from pathlib import Path
 
 from ..errors import UsageError
-from .findings import ERROR, WARNING, Report
+from .findings import ERROR, WARNING, Finding, Report
 from .frames import LazyFrames, TypedTable
 from ..package.descriptor import Package, open_package
 from .table import _where, check_table
 
 
+DEFAULT_RULES = "validation/rules.yaml"
+
+
 def resolve_rules(package: Package, rules) -> Path | None:
-    """The rules file: given by hand (must exist), else validation/rules.yaml beside the descriptor."""
+    """The rules file: given by hand (must exist), else validation/rules.yaml beside the descriptor.
+
+    The default one is a package file, so it must stay inside the package (paths.contain);
+    UnsafePath otherwise, which `validate` reports as a finding."""
+    from ..package.paths import contain
+
     if rules is not None:
         path = Path(rules)
         if not path.is_file():
             raise UsageError(f"{rules}: rules file not found")
         return path
-    default = package.root / "validation" / "rules.yaml"
-    return default if default.is_file() else None
+    default = package.root / DEFAULT_RULES
+    if not default.exists() and not default.is_symlink():
+        return None
+    return contain(package.root, DEFAULT_RULES, "rules file", package.trusted)
+
+
+def input_files(package: Package, rules=None) -> set[Path]:
+    """Every file a run over `package` reads: an output among them would destroy data."""
+    files = {package.descriptor_path.resolve()}
+    for res in package.resources:
+        files.add(res.path.resolve())
+        for key in ("schema", "dialect"):
+            if isinstance(res.descriptor.get(key), str):
+                files.add((package.root / res.descriptor[key]).resolve())
+    folder = package.root / "validation"
+    if folder.is_dir():
+        files.update(p.resolve() for p in folder.iterdir() if p.is_file())
+    if rules is None and (package.root / DEFAULT_RULES).is_file():
+        rules = package.root / DEFAULT_RULES
+    if rules is not None:
+        path = Path(rules)
+        files.add(path.resolve())
+        try:
+            from .rules.config import load_rules
+
+            ruleset = load_rules(path, trusted=package.trusted)
+            if ruleset.resolutions_path is not None:
+                files.add(Path(ruleset.resolutions_path).resolve())
+        except Exception:  # noqa: BLE001 - the run itself reports a faulty rules file
+            pass
+    return files
 
 
 def _run_rules(package: Package, frames: dict, rules_path: Path | None, stats: dict) -> list:
@@ -105,35 +142,43 @@ def _import_rules_meanwhile() -> None:
     threading.Thread(target=work, name="kzcn-import-rules", daemon=True).start()
 
 
-def validate(target=None, rules=None, strict: bool = False, limits=None) -> Report:
-    """Validate a data package (default: the one around the current folder); a Report with every finding of every layer.
+def validate(target=None, rules=None, strict: bool = False, limits=None, trusted: bool = False) -> Report:
+    """Validate a data package (default: the one around the current folder); a Report with every
+    finding of every layer.
 
     Within `limits` (kzcn.package.limits; default: the current ones): files, headers and YAML
     are bounded where they are read, and at most `findings_per_code` findings are listed per
-    code per resource, the rest counted (kzcn.validate.budget)."""
+    code per resource, the rest counted (kzcn.validate.budget). Every path the package names
+    must stay inside it (kzcn.package.paths) unless `trusted`: one that does not is a
+    scheme-error finding and is never read."""
     from ..package import limits as bounds
     from . import budget
 
     with bounds.using(limits) as active:
         token = budget.start(active.findings_per_code)
         try:
-            return _validate(target, rules, strict, budget.current())
+            return _validate(target, rules, strict, budget.current(), trusted)
         finally:
             budget.finish(token)
 
 
-def _validate(target, rules, strict: bool, spent) -> Report:
+def _validate(target, rules, strict: bool, spent, trusted: bool = False) -> Report:
+    from ..package.paths import UnsafePath
     from ..package import infer
     from . import schema
     from . import structure  # noqa: F401 - before the background import starts
     from .schema import foreign_key_findings
 
     started = time.perf_counter()
-    package = open_package(target)
-    rules_path = resolve_rules(package, rules)
+    package = open_package(target, trusted=trusted)
+    findings: list = []
+    try:
+        rules_path = resolve_rules(package, rules)
+    except UnsafePath as exc:
+        rules_path = None
+        findings.append(Finding(code="scheme-error", severity=ERROR, path=DEFAULT_RULES, message=str(exc)))
     if rules_path is not None:
         _import_rules_meanwhile()
-    findings: list = []
     checks: dict = {}
     table_stats: dict = {}
     for res in package.resources:

@@ -36,6 +36,7 @@ def check_table(res: Resource):
     where = _where(res)
     stats = {"path": res.relpath, "rows": 0}
     data, offset, legacy, findings = read_file(res, where, stats)
+    findings += [cat.make("schema-error", **where, detail=p) for p in res.problems]
     if data is None:
         return None, findings, stats
     if len(data) <= offset:

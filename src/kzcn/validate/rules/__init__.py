@@ -61,16 +61,22 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def run_rules(package, frames, rules_path) -> list[Finding]:
-    """Run every rule of rules_path over the typed frames (index = CSV line) of package."""
+    """Run every rule of rules_path over the typed frames (index = CSV line) of package.
+
+    The resolutions file it names is held inside the rules file's folder unless the package
+    was opened `trusted` (kzcn.package.paths)."""
     if rules_path is None:
         return []
     from .config import load_rules
     from .context import NotApplicable, ParamError, RuleContext
     from .registry import KINDS
 
-    ruleset = load_rules(Path(rules_path))
+    ruleset = load_rules(Path(rules_path), trusted=getattr(package, "trusted", False))
     frames = {name: _plain(frame) for name, frame in frames.items()}
     found: list[tuple[Finding, frozenset]] = []
+    if ruleset.refused:
+        found.append((Finding(code="scheme-error", severity=ERROR, path=_relative(Path(rules_path), package.root),
+                              line=1, message=ruleset.refused), frozenset()))
     for rule in ruleset.rules:
         ctx = RuleContext(package, frames, rule)
         try:

@@ -81,6 +81,7 @@ class RuleSet:
     resolutions_path: Path | None = None
     # {family: {table: reason}}: the cells of the matrix a family cannot apply to, and why
     not_applicable: dict = field(default_factory=dict)
+    refused: str | None = None  # why the resolutions file named was not read (kzcn.package.paths)
 
 
 def _parse(path: Path):
@@ -96,6 +97,8 @@ def _parse(path: Path):
         data = safe_load(text)
     except yaml.YAMLError as exc:
         raise yaml_error(path, exc) from None
+    except RecursionError:
+        raise TargetError(f"{path}: nested too deeply to read") from None
     return data, node
 
 
@@ -147,8 +150,11 @@ def _top_mapping(path: Path, data, allowed: tuple[str, ...], required: str) -> d
     return data
 
 
-def load_rules(path: Path | str) -> RuleSet:
-    """Read and check a rules file; raise TargetError naming file and line at the first fault."""
+def load_rules(path: Path | str, trusted: bool = False) -> RuleSet:
+    """Read and check a rules file; raise TargetError naming file and line at the first fault.
+
+    The resolutions file it names must lie beside it or below (kzcn.package.paths.contain),
+    unless `trusted`."""
     from .registry import KINDS
 
     path = Path(path)
@@ -176,7 +182,7 @@ def load_rules(path: Path | str) -> RuleSet:
             raise TargetError(f"{where}: rule id {rid!r} is used twice (first at line {seen[rid]})")
         seen[rid] = line
         kind = item["kind"]
-        if kind not in KINDS:
+        if not isinstance(kind, str) or kind not in KINDS:
             raise TargetError(f"{where}: rule {rid!r} has unknown kind {kind!r}; known kinds: {', '.join(sorted(KINDS))}")
         severity = item["severity"]
         if severity not in SEVERITIES:
@@ -213,7 +219,13 @@ def load_rules(path: Path | str) -> RuleSet:
     if ref is not None:
         if not isinstance(ref, str) or not ref.strip():
             raise TargetError(f"{path}:1: 'resolutions' must be the path of the resolutions file")
-        rpath = (path.parent / ref).resolve() if not Path(ref).is_absolute() else Path(ref)
+        from ...package.paths import contain
+
+        try:
+            rpath = contain(path.parent, ref.strip(), "resolutions file", trusted)
+        except TargetError as exc:  # named as a finding by run_rules; nothing is read
+            ruleset.refused = str(exc)
+            return ruleset
         ruleset.resolutions = load_resolutions(rpath, {r.id for r in rules})
         ruleset.resolutions_path = rpath
     return ruleset
@@ -263,6 +275,9 @@ def load_resolutions(path: Path | str, rule_ids: set[str] | None = None) -> list
         extra = sorted(set(map(str, item)) - set(RESOLUTION_KEYS))
         if extra:
             raise TargetError(f"{where}: resolution has unknown key(s) {', '.join(extra)}; allowed: {', '.join(RESOLUTION_KEYS)}")
+        for key in ("reason", "source", "table", "rule"):
+            if not isinstance(item[key], str):
+                raise TargetError(f"{where}: {key} must be text")
         if rule_ids is not None and item["rule"] not in rule_ids:
             raise TargetError(f"{where}: resolution names rule {item['rule']!r}, which the rules file does not define")
         rows = item["rows"]
@@ -271,7 +286,7 @@ def load_resolutions(path: Path | str, rule_ids: set[str] | None = None) -> list
         if not isinstance(rows, list) or not all(isinstance(r, str) and r for r in rows):
             raise TargetError(f"{where}: rows must be a list of row identifiers (primary-key values)")
         decision = item["decision"]
-        if decision not in DECISIONS:
+        if not isinstance(decision, str) or decision not in DECISIONS:
             raise TargetError(f"{where}: decision must be one of {', '.join(DECISIONS)}, found {decision!r}")
         prefer = item.get("prefer")
         if decision == "prefer":

@@ -25,12 +25,25 @@ def read_bounded(path, relpath: str, limit: int, where: dict):
     """(the file's bytes, None), or (None, a source-error) when it holds more than `limit` bytes.
 
     The declared size (fstat) is checked before reading, and at most limit + 1 bytes are read,
-    so a file that grows, or a device that never ends, costs no more than the limit."""
-    with open(path, "rb") as fh:
-        size = os.fstat(fh.fileno()).st_size
-        if size > limit:
-            return None, _too_big(relpath, f"{size:,} bytes", limit, where)
-        data = read_at_most(fh, limit)
+    so a file that grows, or a device that never ends, costs no more than the limit. Opened
+    without blocking and refused unless it is a regular file (kzcn.package.paths.UnsafePath),
+    so a FIFO swapped in after the path was checked cannot hang the run."""
+    import stat
+
+    from ...package.paths import UnsafePath
+
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise UnsafePath(f"{path}: is not a regular file; not read")
+        if st.st_size > limit:
+            return None, _too_big(relpath, f"{st.st_size:,} bytes", limit, where)
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = read_at_most(fh, limit)
+    finally:
+        os.close(fd)
     if data is None:
         return None, _too_big(relpath, f"more than {limit:,} bytes", limit, where)
     return data, None

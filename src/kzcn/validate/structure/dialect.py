@@ -57,7 +57,8 @@ def dialect_of(descriptor: dict, relpath: str) -> tuple[Dialect, list[str]]:
     if "delimiter" in raw:
         d.delimiter = str(raw["delimiter"])
     if "quoteChar" in raw:
-        d.quote = raw["quoteChar"] or None
+        d.quote = raw["quoteChar"] if isinstance(raw["quoteChar"], str) and raw["quoteChar"] else (
+            None if not raw["quoteChar"] else str(raw["quoteChar"]))
     if raw.get("quoteChar") is None and "quoteChar" in raw:
         d.quote = None
     if "doubleQuote" in raw:
@@ -74,10 +75,14 @@ def dialect_of(descriptor: dict, relpath: str) -> tuple[Dialect, list[str]]:
     if rows not in (None, [1], 1):
         problems.append(f"dialect headerRows {rows!r} is not supported (only a header on row 1); "
                         f"the first row is read as the header")
+    for name, value in (("escapeChar", d.escape), ("commentChar", d.comment)):
+        if value is not None and len(value) != 1:
+            problems.append(f"dialect {name} {value!r} must be one character; ignored")
+            setattr(d, "escape" if name == "escapeChar" else "comment", None)
     if len(d.delimiter) != 1:
         problems.append(f"dialect delimiter {d.delimiter!r} must be one character; ',' is used")
         d.delimiter = ","
-    if d.quote is not None and len(d.quote) != 1:
+    if d.quote is not None and (not isinstance(d.quote, str) or len(d.quote) != 1):
         problems.append(f"dialect quoteChar {d.quote!r} must be one character; '\"' is used")
         d.quote = '"'
     return d, problems

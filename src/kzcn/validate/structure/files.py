@@ -74,6 +74,10 @@ def read_file(res: Resource, where: dict, stats: dict) -> tuple[bytes | None, in
     """One resource's file, checked as a whole: (its bytes as UTF-8, where the text starts, the
     legacy encoding it declares or None, findings). The bytes are None when the file is not read
     on (remote, not CSV, missing or unreadable, not text in its encoding); stats["bytes"] is its size."""
+    from ...package.paths import UnsafePath
+
+    if res.refused:  # a path out of the package, a FIFO, a device: named, never opened
+        return None, 0, None, [cat.make("scheme-error", **where, detail=res.refused)]
     if "://" in res.relpath:
         return None, 0, None, [cat.make("scheme-error", **where, detail=(
             f"{res.relpath}: remote files are not fetched (no network); not checked"))]
@@ -85,6 +89,8 @@ def read_file(res: Resource, where: dict, stats: dict) -> tuple[bytes | None, in
 
     try:
         data, too_big = read_bounded(res.path, res.relpath, current().file_bytes, where)
+    except UnsafePath as exc:
+        return None, 0, None, [cat.make("scheme-error", **where, detail=f"{res.relpath}: {exc}")]
     except FileNotFoundError:
         return None, 0, None, [cat.make("scheme-error", **where, detail=f"{res.relpath}: file not found")]
     except OSError as exc:
