@@ -25,24 +25,14 @@ from recall.run import COPY, SEED, load, measure, recall_of, summary  # noqa: E4
 PER_CELL = 6
 TARGET = 0.95
 
-# (family, table): recall measured on the current rules with SEED and PER_CELL.
+# (family, table): recall measured on the current rules with SEED and PER_CELL. Every other
+# applicable cell reaches TARGET. Before the rules of issue 11, 16 cells were here (provenance
+# 0/6 on four tables, magnitude and sources-agree 0/6 on indicators, ...); what is left are
+# period shifts by a year that still keep a period's start before its end.
 KNOWN_GAPS = {
-    ("sources agree", "indicators"): 0 / 6,
-    ("magnitude plausible", "indicators"): 0 / 6,
-    ("magnitude plausible", "project_portfolios"): 0 / 6,
-    ("magnitude plausible", "targets"): 0 / 6,
-    ("part within whole", "trade_volumes"): 5 / 6,
-    ("part within whole", "project_portfolios"): 4 / 6,
-    ("growth matches", "trade_volumes"): 5 / 6,
-    ("growth matches", "indicators"): 0 / 6,
-    ("cumulative not shrinking", "indicators"): 3 / 6,
+    ("growth matches", "indicators"): 5 / 6,
+    ("date order", "trade_volumes"): 4 / 6,
     ("date order", "indicators"): 3 / 6,
-    ("not after publication", "project_portfolios"): 5 / 6,
-    ("provenance", "trade_volumes"): 2 / 6,
-    ("provenance", "indicators"): 0 / 6,
-    ("provenance", "project_portfolios"): 0 / 6,
-    ("provenance", "projects"): 0 / 6,
-    ("provenance", "targets"): 0 / 6,
 }
 
 
