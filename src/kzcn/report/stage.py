@@ -105,7 +105,8 @@ class ReportRun:
         return ReportRun(output=output, index=final(self.index), rules_page=final(self.rules_page),
                          docs_index=final(self.docs_index), summary_json=final(self.summary_json),
                          expectations={k: final(v) for k, v in self.expectations.items()},
-                         summary=self.summary, exit_code=self.exit_code, screenshot=final(self.screenshot))
+                         summary=self.summary, exit_code=self.exit_code, screenshot=final(self.screenshot),
+                         descriptor=self.descriptor)
 
 
 # --- inputs ------------------------------------------------------------------------------------
