@@ -11,10 +11,11 @@ others do not, or only the qualifiers' leeway reconciles them — a warning nami
 """
 from __future__ import annotations
 
-from .context import ParamError, as_list, text
+from .context import text
+from .growth import growth_params, period_values
 from .intervals import fmt
 from .quantities import MAX_CANDIDATES, listing
-from .selection import compatible, lines_of, match_lines, select
+from .selection import compatible, lines_of, select
 
 RELATIVE_UNITS = ("times", "percent")
 POINT_TOLERANCE = 0.02
@@ -22,12 +23,7 @@ POINT_TOLERANCE = 0.02
 
 def change_matches(frames, params, ctx):
     findings = []
-    match = as_list(params.get("match"))
-    period = as_list(params.get("period", ["period_start", "period_end"]))
-    base = as_list(params.get("base_period", ["base_period_start", "base_period_end"]))
-    if len(period) != 2 or len(base) != 2:
-        raise ParamError("period and base_period each name two fields: start and end")
-    wildcards = {k: set(as_list(v)) for k, v in (params.get("wildcards") or {}).items()}
+    match, period, base, wildcards = growth_params(params)
     tol = float(params.get("point_tolerance", POINT_TOLERANCE))
     for table in ctx.tables(params):
         frame = ctx.table(table, [*match, *period, *base, "value", "qualifier", "scale", "unit"])
@@ -35,10 +31,7 @@ def change_matches(frames, params, ctx):
             continue
         change_lines = lines_of(select(frame, params.get("change", {"measure": "growth"})))
         value_lines = lines_of(select(frame, params.get("values", {"measure": "value"})))
-        fields = match + period
-        current = match_lines(frame, change_lines, value_lines, fields, params.get("wildcards"))
-        before = match_lines(frame, change_lines, value_lines, fields, params.get("wildcards"),
-                             rename={period[0]: base[0], period[1]: base[1]})
+        current, before = period_values(frame, change_lines, value_lines, match, period, base, params.get("wildcards"))
         stated = ctx.quantities(table, frame, [ln for ln in change_lines if ln in current and ln in before], clip=False)
         values = ctx.quantities(table, frame, sorted({ln for d in (current, before) for ls in d.values() for ln in ls}))
         for gl, g in stated.items():

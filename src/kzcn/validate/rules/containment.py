@@ -63,6 +63,16 @@ def _pairs(ctx, frame, params, part_lines, whole_lines) -> dict[int, list[int]]:
     return match_lines(frame, part_lines, whole_lines, match, params.get("wildcards"))
 
 
+def _measure_quantities(ctx, table, frame, m, links: dict[int, list[int]]) -> dict:
+    """The quantities of measure `m` on every row `links` names: its keys and the lines they map to alike.
+
+    part_within_whole links each part to its wholes, siblings_within_whole (siblings.py) each
+    whole to its parts: either way every row on both sides is read, with the measure's fields."""
+    lines = sorted(set(links) | {ln for ls in links.values() for ln in ls})
+    return ctx.quantities(table, frame, lines, value=m["value"], qualifier=m.get("qualifier"),
+                          scale=m.get("scale"), unit=m.get("unit"))
+
+
 def _same_unit(a: Quantity, b: Quantity) -> bool:
     return a.unit == b.unit
 
@@ -95,9 +105,7 @@ def part_within_whole(frames, params, ctx):
         whole_lines = lines_of(select(frame, params.get("whole")))
         pairs = _pairs(ctx, frame, params, part_lines, whole_lines)
         for m in measures:
-            lines = sorted(set(pairs) | {w for ws in pairs.values() for w in ws})
-            qs = ctx.quantities(table, frame, lines, value=m["value"], qualifier=m.get("qualifier"),
-                                scale=m.get("scale"), unit=m.get("unit"))
+            qs = _measure_quantities(ctx, table, frame, m, pairs)
             for pl, wls in pairs.items():
                 part = qs.get(pl)
                 wholes = [qs[w] for w in wls if w in qs and part is not None and _same_unit(part, qs[w])]

@@ -19,25 +19,42 @@ from .quantities import MAX_CANDIDATES
 from .shares import POINT_TOLERANCE, _point_fits
 
 
-def growth_matches(frames, params, ctx):
-    findings = []
-    table = params.get("table")
+def growth_params(params) -> tuple[list[str], list[str], list[str], dict[str, set]]:
+    """A growth rule's `match` fields, period and base-period fields, and wildcards.
+
+    A change (change.py) is a growth row in the values' own unit: both kinds read these
+    parameters, and fail on a malformed period, the same way, so the reading lives here once."""
     match = as_list(params.get("match"))
     period = as_list(params.get("period", ["period_start", "period_end"]))
     base = as_list(params.get("base_period", ["base_period_start", "base_period_end"]))
     if len(period) != 2 or len(base) != 2:
         raise ParamError("period and base_period each name two fields: start and end")
     wildcards = {k: set(as_list(v)) for k, v in (params.get("wildcards") or {}).items()}
+    return match, period, base, wildcards
+
+
+def period_values(frame, lines, value_lines, match, period, base, wild) -> tuple[dict, dict]:
+    """For each growth (or change) line, the value lines of its period and of its base period.
+
+    Both agree with it on `match`; the base-period values are those whose period is the growth's
+    base period. `wild` is the rule's raw `wildcards` parameter, as match_lines reads it."""
+    fields = match + period
+    current = match_lines(frame, lines, value_lines, fields, wild)
+    before = match_lines(frame, lines, value_lines, fields, wild, rename={period[0]: base[0], period[1]: base[1]})
+    return current, before
+
+
+def growth_matches(frames, params, ctx):
+    findings = []
+    table = params.get("table")
+    match, period, base, wildcards = growth_params(params)
     tol = float(params.get("point_tolerance", POINT_TOLERANCE))
     frame = ctx.table(table, [*match, *period, *base, "value", "qualifier", "scale", "unit"])
     if frame is None:
         return findings
     growth_lines = lines_of(select(frame, params.get("growth", {"measure": "growth"})))
     value_lines = lines_of(select(frame, params.get("values", {"measure": "value"})))
-    fields = match + period
-    current = match_lines(frame, growth_lines, value_lines, fields, params.get("wildcards"))
-    before = match_lines(frame, growth_lines, value_lines, fields, params.get("wildcards"),
-                         rename={period[0]: base[0], period[1]: base[1]})
+    current, before = period_values(frame, growth_lines, value_lines, match, period, base, params.get("wildcards"))
     qs = ctx.quantities(table, frame)
     basis = list(wildcards)
     for gl in growth_lines:

@@ -11,7 +11,7 @@ whole allows; a warning when only the stated points do.
 """
 from __future__ import annotations
 
-from .containment import _fields, _measures, _pairs
+from .containment import _fields, _measure_quantities, _measures, _pairs
 from .context import ParamError, as_list
 from .intervals import Interval, fmt
 from .quantities import listing
@@ -36,9 +36,7 @@ def siblings_within_whole(frames, params, ctx):
                 children.setdefault(wl, []).append(pl)
         keys = keys_of(frame, sorted({pl for ps in children.values() for pl in ps}), distinct)
         for m in measures:
-            lines = sorted(set(children) | {pl for ps in children.values() for pl in ps})
-            qs = ctx.quantities(table, frame, lines, value=m["value"], qualifier=m.get("qualifier"),
-                                scale=m.get("scale"), unit=m.get("unit"))
+            qs = _measure_quantities(ctx, table, frame, m, children)
             for wl, pls in children.items():
                 whole = qs.get(wl)
                 if whole is None:
