@@ -88,7 +88,8 @@ def make_temp_dir(dest: Path) -> Path:
     return tmp
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
+    """Flush a folder's entries, so a rename in it survives a crash (release.publish uses it too)."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -119,17 +120,17 @@ def swap_into_place(tmp: Path, dest: Path) -> None:
                 os.fsync(fh.fileno())
     if dest.exists():
         if _exchange(tmp, dest):
-            _fsync_dir(dest.parent)
+            fsync_dir(dest.parent)
             shutil.rmtree(tmp)
             return
         old = dest.parent / f"{_old_prefix(dest)}{os.getpid()}"
         os.rename(dest, old)
         os.rename(tmp, dest)
-        _fsync_dir(dest.parent)
+        fsync_dir(dest.parent)
         shutil.rmtree(old)
     else:
         os.rename(tmp, dest)
-        _fsync_dir(dest.parent)
+        fsync_dir(dest.parent)
 
 
 def output_problem(path, inputs=(), folder: bool = False) -> str | None:

@@ -17,6 +17,7 @@ from ..errors import DataError
 
 
 def sha256_file(path: Path) -> str:
+    """A file's sha256, read 1 MiB at a time: the one digest downloads and the registry compare."""
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):

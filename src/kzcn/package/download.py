@@ -13,14 +13,13 @@ file is refused, not loaded.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
 import shutil
 from pathlib import Path
 
-from .archive import safe_extract
+from .archive import safe_extract, sha256_file
 from ..errors import DataError, UnknownVersionError, UsageError, did_you_mean
 
 DEFAULT_URL = "https://github.com/kzcn-data/kzcn-data/releases/download/v{version}/"
@@ -88,14 +87,6 @@ def _package_dir(extracted: Path) -> Path:
     return tops[0]
 
 
-def _sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def download_zip(version: str) -> Path:
     """The release zip for `version` in the cache, downloaded if needed, hash-checked always.
 
@@ -109,7 +100,7 @@ def download_zip(version: str) -> Path:
     check_url(url, f"{URL_ENV} gives the URL")
     folder = cache_root() / version
     target = folder / file_name
-    if target.is_file() and _sha256_file(target) == expected:
+    if target.is_file() and sha256_file(target) == expected:
         return target
     folder.mkdir(parents=True, exist_ok=True)
     size = entry.get("bytes")
@@ -125,7 +116,7 @@ def download_zip(version: str) -> Path:
 def _marker_text(entry: dict, extracted: Path) -> str:
     """What the marker records: the zip's sha256 and the sha256 of the datapackage.json it held."""
     descriptor = _package_dir(extracted) / "datapackage.json"
-    return f"{entry['sha256']}\n{_sha256_file(descriptor)}\n"
+    return f"{entry['sha256']}\n{sha256_file(descriptor)}\n"
 
 
 def verify_cached(version: str, extracted: Path, marker_text: str) -> Path:
@@ -138,7 +129,7 @@ def verify_cached(version: str, extracted: Path, marker_text: str) -> Path:
     lines = marker_text.split()
     how = f"run `kzcn download {version}` to fetch and verify it again"
     descriptor = package / "datapackage.json"
-    if len(lines) < 2 or _sha256_file(descriptor) != lines[1]:
+    if len(lines) < 2 or sha256_file(descriptor) != lines[1]:
         raise DataError(f"{descriptor}: the cached copy of version {version} was changed after it was "
                         f"verified; not used ({how})")
     try:
@@ -153,7 +144,7 @@ def verify_cached(version: str, extracted: Path, marker_text: str) -> Path:
         path = package / rel
         if algo != "sha256" or not path.resolve().is_relative_to(package.resolve()):
             continue
-        actual = _sha256_file(path) if path.is_file() else "missing"
+        actual = sha256_file(path) if path.is_file() else "missing"
         if actual != digest.lower():
             raise DataError(f"{path}: the cached copy of version {version} was changed after it was verified "
                             f"(sha256 {actual}, the release's is {digest}); not used ({how})")

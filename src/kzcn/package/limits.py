@@ -91,10 +91,12 @@ def using(limits: Limits | None):
         _current.reset(token)
 
 
-def read_capped(path, limit: int, what: str = "file") -> bytes:
+def read_capped(path, limit: int, what: str = "file", raise_with: str | None = None) -> bytes:
     """At most `limit` bytes of a file, or a TargetError naming it when it holds more.
 
     Reads limit + 1 bytes at most, so /dev/zero or an endless pipe costs no more than the limit.
+    `raise_with` is how the message says to raise the limit (default: the config-bytes variable;
+    a diff's folder files say --max-file-bytes).
     """
     from ..errors import TargetError
 
@@ -102,7 +104,7 @@ def read_capped(path, limit: int, what: str = "file") -> bytes:
         data = read_at_most(fh, limit)
     if data is None:
         raise TargetError(f"{path}: {what} is over the limit of {limit:,} bytes; not read "
-                          f"(raise it with {ENV['config_bytes']})")
+                          f"(raise it with {raise_with or ENV['config_bytes']})")
     return data
 
 

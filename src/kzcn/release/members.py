@@ -46,12 +46,6 @@ def read_member(zf: zipfile.ZipFile, name: str, where: str) -> bytes:
 
 def read_file(p: Path) -> bytes:
     """A file of a package folder, no more than the limit."""
-    from ..package.limits import read_at_most
+    from ..package.limits import read_capped
 
-    limit = member_limit()
-    with open(p, "rb") as fh:
-        data = read_at_most(fh, limit)
-    if data is None:
-        raise TargetError(f"{p}: file is over the limit of {limit:,} bytes; not read "
-                          f"(raise it with --max-file-bytes)")
-    return data
+    return read_capped(p, member_limit(), "file", "--max-file-bytes")

@@ -26,6 +26,7 @@ import os
 from pathlib import Path
 
 from .detzip import slow_hook
+from ..atomic import fsync_dir
 from ..errors import UsageError
 
 LOCK = ".kzcn-release.lock"
@@ -55,14 +56,6 @@ def recover(dist: Path) -> None:
             pass
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _roll_back(dist: Path) -> None:
     journal = dist / JOURNAL
     if not journal.is_file():
@@ -77,9 +70,9 @@ def _roll_back(dist: Path) -> None:
             os.replace(dist / Path(backup).name, final)
         elif not backup:
             final.unlink(missing_ok=True)
-    _fsync_dir(dist)
+    fsync_dir(dist)
     journal.unlink()
-    _fsync_dir(dist)
+    fsync_dir(dist)
 
 
 def _write_temp(path: Path, data: bytes) -> None:
@@ -118,7 +111,7 @@ def publish(files: dict[str, bytes], dist: Path) -> None:
             temps.append(tmp_journal)
             _write_temp(tmp_journal, json.dumps({"files": entries}, indent=1).encode())
             os.replace(tmp_journal, dist / JOURNAL)
-            _fsync_dir(dist)
+            fsync_dir(dist)
         except OSError as exc:
             for p in temps + backups:
                 p.unlink(missing_ok=True)
@@ -132,12 +125,12 @@ def publish(files: dict[str, bytes], dist: Path) -> None:
             for name in files:
                 os.replace(dist / f".{name}.{pid}.tmp", dist / name)
                 slow_hook()
-            _fsync_dir(dist)
+            fsync_dir(dist)
         except OSError as exc:  # the journal is written: put the previous files back
             _roll_back(dist)
             raise UsageError(f"cannot publish {exc.filename or dist}: {exc.strerror or exc}; "
                              f"the previous release in {dist} was put back") from None
         (dist / JOURNAL).unlink()
-        _fsync_dir(dist)
+        fsync_dir(dist)
         for backup in backups:
             backup.unlink(missing_ok=True)
