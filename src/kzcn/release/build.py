@@ -84,10 +84,10 @@ def load_inputs(target=None, validation_report: Path | None = None, trusted: boo
         check_name(r.name, f"{package.descriptor_path}: resource name")
         try:
             csv_bytes[r.name] = r.read_bytes()
+        except UnsafePath as exc:  # a TargetError, not an OSError: the order of these is free
+            raise DataError(f"{package.descriptor_path}: {exc}") from None
         except FileNotFoundError:
             raise DataError(f"{r.relpath}: file not found (table {r.name})") from None
-        except UnsafePath as exc:
-            raise DataError(f"{package.descriptor_path}: {exc}") from None
         except OSError as exc:
             raise DataError(f"{r.relpath}: cannot read: {exc.strerror or exc} (table {r.name})") from None
     report = (read_report(validation_report) if validation_report

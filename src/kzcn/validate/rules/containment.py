@@ -130,10 +130,10 @@ def part_within_whole(frames, params, ctx):
 
 def parts_add_up(frames, params, ctx):
     """A whole (turnover) equals the signed sum of its parts (exports, imports) within tolerance."""
-    findings = []
     parts_spec = params.get("parts")
     if not isinstance(parts_spec, list) or len(parts_spec) < 2:
         raise ParamError("parts must list at least two selectors, e.g. [{where: {flow: export}}, {where: {flow: import}}]")
+    findings = []
     tol = float(params.get("point_tolerance", 0.02))
     m = {**DEFAULT_MEASURE, **(params.get("measure") or {})}
     match = as_list(params.get("match"))
