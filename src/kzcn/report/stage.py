@@ -279,7 +279,7 @@ def build_report(target=None, output=None, rules=None, strict: bool = False,
 def _write(package, report, rule_list, rules_path, reads, temps, run_name, strict, screenshot) -> ReportRun:
     """Process and save into the temporary folders (`temps[name]`); the ReportRun names them."""
     from . import charts as charts_mod
-    from ..atomic import write_text_atomic
+    from ..atomic import mark, write_text_atomic
     from .expectations import compile_suites, export_suites
     from .gx_run import run_expectations
     from .pages import secure_pages
@@ -291,6 +291,7 @@ def _write(package, report, rule_list, rules_path, reads, temps, run_name, stric
     specs = compile_suites(package)
     exported = export_suites(package, temps["expectations"])
     suites = run_expectations(specs, frames, temps["gx"], docs_dir, run_name=run_name)
+    mark(temps["gx"])  # the GE run starts its project afresh: mark it ours again, or the next run refuses it
     outcomes = rule_outcomes(rule_list, report.findings, package.root)
     facts = glance(package, reads)
     charts = charts_mod.all_charts(frames)
