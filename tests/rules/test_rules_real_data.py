@@ -66,6 +66,10 @@ def _edit(root: Path, table: str, row_id: str, **cells):
     # ... or 60: more than twice a year's growth over the 15 months between the statements
     ("indicators", "chinese-investment-kz-15-years-nca-2024-07-04", {"value": "60"},
      "indicator-stock-growth-plausible", "value", "warning"),
+    # "2.5 times" 2022 over 2021: move the base period onto 2022 itself (a figure against itself)
+    ("trade_volumes", "seed-agri-exports-growth-2022", {"base_period_start": "2022-01-01",
+                                                        "base_period_end": "2022-12-31"},
+     "growth-base-ends-before-period", "period_start", "error"),
     # projects launched 2015-2018, stated on 1 January 2019: a period running past the statement
     ("project_portfolios", "industrial-investment-cooperation-launched-2015-2018-kazinform-2019",
      {"period_end": "2019-06-30"}, "portfolio-period-not-after-statement", "statement_date", "error"),
