@@ -145,7 +145,7 @@ def sources_rows(n: int, rng) -> list[list[str]]:
         published = str(base + np.timedelta64(int(days[i]), "D"))
         rows.append([sid, f"Trade report {i + 1}, with figures for Kazakhstan and China",
                      PUBLISHERS[i % len(PUBLISHERS)], f"https://example.org/reports/{i + 1}",
-                     published, "day", LANGS[i % len(LANGS)], KINDS[i % len(KINDS)],
+                     published, "day", LANGS[i % len(LANGS)], KINDS[i % len(KINDS)], "",
                      f"src-{i:05d}" if i and i % 97 == 0 else "", ""])
     return rows
 
@@ -192,7 +192,7 @@ def trade_rows(n: int, n_sources: int, n_people: int, rng) -> list[list[str]]:
             "CN" if p[6] % 10 < 7 else f"CN-{PROVINCES[p[6] % len(PROVINCES)]}",
             FLOWS[p[7] % len(FLOWS)],
             GROUPS[p[8] % len(GROUPS)],
-            start, end, measure, reference, base_start, base_end, value, scale, unit,
+            start, end, measure, reference, base_start, base_end, value, "", scale, unit,
             QUALIFIERS[p[9] % len(QUALIFIERS)],
             "reported" if p[10] % 10 else "forecast",
             "true" if derived else "false",

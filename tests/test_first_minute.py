@@ -33,7 +33,8 @@ def test_a_bad_version_is_a_value_error_with_a_suggestion():
 def test_scale_and_precision_are_ordered_where_order_means_something():
     trade = kzcn.load("trade_volumes")
     assert trade["scale"].dtype.ordered
-    assert list(trade["scale"].dtype.categories) == ["one", "thousand", "million", "billion"]
+    assert list(trade["scale"].dtype.categories) == ["one", "thousand", "ten_thousand", "million", "hundred_million", "billion",
+                                                     "trillion"]
     assert trade["scale"].max() == "billion"
     meetings = kzcn.load("meetings")
     assert meetings["date_precision"].dtype.ordered

@@ -18,7 +18,8 @@ import math
 import re
 from dataclasses import dataclass, field
 
-SCALES = {"one": 1.0, "thousand": 1e3, "million": 1e6, "billion": 1e9}
+SCALES = {"one": 1.0, "thousand": 1e3, "ten_thousand": 1e4, "million": 1e6, "hundred_million": 1e8,
+          "billion": 1e9, "trillion": 1e12}
 OPEN = ("more_than", "at_least", "less_than", "up_to")
 
 # Domain knowledge, keyed by field and value (never by row). A value's parent is the whole it is

@@ -48,7 +48,7 @@ def test_mentions_describe_what_the_span_states():
     ("more than 6%", 6, "more_than"), ("over $31bn", 31e9, "more_than"), ("exceeded $1.3 billion", 1.3e9, "more_than"),
     ("свыше 40%", 40, "more_than"), ("более 100 компаний", 100, "more_than"), ("超过30亿美元", 3e9, "more_than"),
     ("30多个项目", 30, "more_than"), ("about $25 billion", 25e9, "approximately"), ("some 25 projects", 25, "approximately"),
-    ("nearly 1,000 trains", 1000, "approximately"), ("около 40%", 40, "approximately"), ("约25亿", 2.5e9, "approximately"),
+    ("nearly 1,000 trains", 1000, "nearly"), ("около 40%", 40, "approximately"), ("约25亿", 2.5e9, "approximately"),
     ("at least $150 billion", 150e9, "at_least"), ("не менее 2 млн тонн", 2e6, "at_least"),
     ("up to $35bn", 35e9, "up_to"), ("не более 5%", 5, "up_to"), ("less than 10%", 10, "less_than"),
     ("до 5 млн тонн", 5e6, "up_to"), ("увеличить товарооборот до $40 млрд", 40e9, "exact"),

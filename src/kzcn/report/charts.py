@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-SCALE = {"one": 1.0, "thousand": 1e3, "million": 1e6, "billion": 1e9}
+SCALE = {"one": 1.0, "thousand": 1e3, "ten_thousand": 1e4, "million": 1e6, "hundred_million": 1e8,
+         "billion": 1e9, "trillion": 1e12}
 BASES = (("kz_statistics", "Kazakh statistics"), ("cn_customs", "Chinese customs"))
 COLORS = {"kz_statistics": "#1f77b4", "cn_customs": "#d62728"}
 LEVEL_COLORS = {"national": "#1f77b4", "subnational": "#ff7f0e"}

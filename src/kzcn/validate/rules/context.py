@@ -138,7 +138,8 @@ class RuleContext:
 
     # ---- quantities ---------------------------------------------------------------------------
     def quantities(self, table: str, frame: pd.DataFrame, lines=None, value="value", qualifier="qualifier",
-                   scale="scale", unit="unit", measure="measure", flow="flow", clip=True) -> dict[int, Quantity]:
+                   scale="scale", unit="unit", measure="measure", flow="flow", clip=True,
+                   high="value_high") -> dict[int, Quantity]:
         """line -> Quantity for the rows (of `lines`) that state a value.
 
         A value field of integer type with no unit (item_count) is a count of items."""
@@ -159,8 +160,10 @@ class RuleContext:
             u = text(get(unit, ln))
             dom = domain(u, text(get(measure, ln)), text(get(flow, ln))) if clip else None
             count = is_count(v, u, s, count_field=count_field)
+            h = get(high, ln) if value == "value" else None  # a range's top end, for the value field only
+            h = None if na(h) else float(h)
             try:
-                iv = implied_interval(v, q, s, dom, count=count)
+                iv = implied_interval(v, q, s, dom, count=count, high=h)
                 soft = soft_interval(iv, v, q, s)
             except ValueError:
                 continue  # an unknown qualifier or scale is a schema finding, not ours

@@ -13,6 +13,10 @@ Conventions (the README documents them):
 * exact (a plain figure): the rounding band, half a unit either side, [v - u/2, v + u/2).
 * approximately ("about", "some", "around"): a full unit either side, [v - u, v + u] —
   twice the rounding band, because "about" admits a figure rounded loosely.
+* nearly ("almost", "close to" from below): [v - NEARLY_HARD·v, v + u/2] hard (a count: up to v
+  itself), its soft band the top NEARLY_SOFT of it.
+* a range ("$27–28 million": value 27, value_high 28) is the hull of its two ends' intervals.
+* among_top N (ranks: "among the top five") is a rank in [1, N].
 * more_than (v, max], at_least [v, max], less_than [min, v), up_to [min, v], where min and max
   come from the quantity's domain (a share lies in [0, 100], money and counts are >= 0, a
   growth in percent is >= -100, a trade balance may be negative).
@@ -22,7 +26,7 @@ Conventions (the README documents them):
   "about / some N" is N ± max(1, ceil(N / 10)) (COUNT_BAND: "some 25" is [22, 28], "about 60"
   [54, 66]). Open-ended counts keep their hard bounds.
 * a missing qualifier is read as exact (the conditional_required rule reports the gap).
-* the stated scale (one, thousand, million, billion) multiplies the bounds, so that
+* the stated scale (one, thousand, ten_thousand, million, hundred_million, billion, trillion) multiplies the bounds, so that
   "548 million" and "0.5 billion" compare directly.
 
 Beside the hard interval, a figure has a soft band (soft_interval): where it lies as people use
@@ -47,9 +51,10 @@ import numpy as np
 
 INF = math.inf
 
-SCALES = {"one": 1.0, "thousand": 1e3, "million": 1e6, "billion": 1e9}
-QUALIFIERS = ("exact", "approximately", "more_than", "at_least", "less_than", "up_to")
-OPEN_ENDED = ("more_than", "at_least", "less_than", "up_to")
+SCALES = {"one": 1.0, "thousand": 1e3, "ten_thousand": 1e4, "million": 1e6, "hundred_million": 1e8, "billion": 1e9,
+          "trillion": 1e12}
+QUALIFIERS = ("exact", "approximately", "nearly", "more_than", "at_least", "less_than", "up_to", "among_top")
+OPEN_ENDED = ("more_than", "at_least", "less_than", "up_to", "among_top")
 
 # "some N" of items: N ± max(1, ceil(N * COUNT_BAND)).
 COUNT_BAND = 0.1
@@ -57,7 +62,12 @@ COUNT_BAND = 0.1
 OPEN_MULTIPLE = 1.5
 # Units that count whole items (a value stated at scale one in these is an integer count).
 COUNT_UNITS = frozenset({"containers", "trains", "vehicles", "enterprises", "companies", "documents", "agreements",
-                         "projects", "jobs", "people", "items"})
+                         "projects", "jobs", "people", "items", "flights", "routes", "events", "trips", "passengers",
+                         "wagons"})
+# "nearly X" lies below X, by at most NEARLY_HARD × X (a hard bound: nobody says "nearly $40 billion"
+# of $30 billion) and, as people use the word, by at most NEARLY_SOFT × X (the soft band).
+NEARLY_HARD = 0.25
+NEARLY_SOFT = 0.1
 
 # Slack when comparing computed bounds: a few dozen units in the last place, so that 1.1e9/13.6e9
 # computed two ways still meets at an edge, yet far below any rounding band a source can state
@@ -264,13 +274,18 @@ def stated_interval(value: float, qualifier: str | None = "exact", count: bool =
     if q == "approximately":
         u = rounding_unit(v)
         return Interval(v - u, v + u)
+    if q == "nearly":
+        # Just below the stated figure: "nearly 40" is in [30, 40], its rounding band above allowed.
+        top = v if count else v + rounding_unit(v) / 2
+        return Interval(v - abs(v) * NEARLY_HARD, top)
     if q == "more_than":
         return Interval(v, INF, True, True)
     if q == "at_least":
         return Interval(v, INF, False, True)
     if q == "less_than":
         return Interval(-INF, v, True, True)
-    if q == "up_to":
+    if q in ("up_to", "among_top"):
+        # among_top N (a rank "among the top five") is a rank in [1, N]: the rank domain gives the 1.
         return Interval(-INF, v, True, False)
     raise ValueError(f"unknown qualifier {qualifier!r}; expected one of {', '.join(QUALIFIERS)}")
 
@@ -297,14 +312,28 @@ def scale_factor(scale: str | None) -> float:
         raise ValueError(f"unknown scale {scale!r}; expected one of {', '.join(SCALES)}") from None
 
 
+def hull(a: Interval, b: Interval) -> Interval:
+    """The smallest interval holding both (a stated range: from its low end's to its high end's)."""
+    if a.is_empty:
+        return b
+    if b.is_empty:
+        return a
+    lo, lo_open = (a.lo, a.lo_open) if (a.lo, not a.lo_open) < (b.lo, not b.lo_open) else (b.lo, b.lo_open)
+    hi, hi_open = (a.hi, a.hi_open) if (a.hi, not a.hi_open) > (b.hi, not b.hi_open) else (b.hi, b.hi_open)
+    return Interval(lo, hi, lo_open, hi_open)
+
+
 def implied_interval(value: float, qualifier: str | None = "exact", scale: str | None = "one",
-                     dom: Interval | None = None, count: bool = False) -> Interval:
+                     dom: Interval | None = None, count: bool = False, high: float | None = None) -> Interval:
     """Stated value + qualifier + scale -> the absolute interval, clipped to its domain.
 
     The domain is given in absolute units (a share's [0, 100] is scale-free; money's [0, inf)
-    too), so clipping happens after scaling.
+    too), so clipping happens after scaling. `high`: the top of a stated range (value_high).
     """
-    iv = stated_interval(value, qualifier, count).scaled(scale_factor(scale))
+    iv = stated_interval(value, qualifier, count)
+    if high is not None and not math.isnan(float(high)):
+        iv = hull(iv, stated_interval(high, qualifier, count))
+    iv = iv.scaled(scale_factor(scale))
     if dom is not None:
         iv = iv.intersection(dom)
     return iv
@@ -316,7 +345,10 @@ def soft_interval(hard: Interval, value: float, qualifier: str | None, scale: st
     than X" within [X / multiple, X); other qualifiers (and negative bounds) keep the hard interval."""
     q = qualifier or "exact"
     v = float(value) * scale_factor(scale)
-    if q not in OPEN_ENDED or v <= 0 or multiple <= 1:
+    if q == "nearly" and v > 0:
+        soft = hard.intersection(Interval(v * (1 - NEARLY_SOFT), INF))
+        return hard if soft.is_empty else soft
+    if q not in OPEN_ENDED or q == "among_top" or v <= 0 or multiple <= 1:
         return hard
     band = Interval(v, v * multiple) if q in ("more_than", "at_least") else Interval(v / multiple, v)
     soft = hard.intersection(band)

@@ -20,6 +20,8 @@ def _rank_bounds(rank: float, qualifier: str) -> tuple[float, float]:
         "exact": (r, r),
         "approximately": (r - 1, r + 1),
         "up_to": (1, r),
+        "among_top": (1, r),
+        "nearly": (r, r + 1),
         "less_than": (1, r - 1),
         "at_least": (r, math.inf),
         "more_than": (r + 1, math.inf),

@@ -1,13 +1,14 @@
 """How a span qualifies a number: the words right before (or after) it, read as a qualifier.
 
 "more than 6%", "over $31bn", "exceeded $1.3 billion", "свыше 40%", "超过30亿" say more_than;
-"about", "some", "nearly", "около", "约" say approximately; "at least", "не менее" at_least;
+"about", "some", "около", "约" say approximately; "nearly", "almost", "почти", "将近" nearly;
+"among the top five", "входит в топ-5" among_top (a rank); "at least", "не менее" at_least;
 "up to", "до", "不超过" up_to; "less than", "under", "менее", "不到" less_than; no such words,
 exact. Only words touching the number count (a currency sign may sit between), so that in
 "over 70 agreements worth $15 billion" the 70 is more than 70 and the $15 billion is exact,
 and in "nearly half - $44 billion" the 44 is exact.
 
-The schema has no separate value for "nearly" or "almost": they read as approximately.
+A row that says approximately for "nearly" is accepted (the schema had no "nearly" before 0.3.0).
 "до" is "up to" only when no verb of change governs it ("увеличить товарооборот до $40 млрд"
 is a target of 40, not a ceiling).
 """
@@ -28,8 +29,11 @@ _BEFORE = [
     (r"less than|fewer than|under|below|менее|меньше|不到|不足|低于|少于", "less_than"),
     (r"more than|in excess of|upwards of|greater than|over|above|exceed(?:ed|ing|s)?|surpass(?:ed|ing|es)?|"
      r"более чем|более|больше|свыше|превысил\w*|превыша\w*|превысит|超过|逾|多于|高于", "more_than"),
-    (r"approximately|approx\.|about|around|roughly|nearly|almost|some|close to|circa|около|почти|порядка|"
-     r"примерно|приблизительно|近|约|大约|将近|接近|差不多", "approximately"),
+    (r"nearly|almost|close to|just under|почти|едва не|将近|接近|差不多|近", "nearly"),
+    (r"among the top|in the top|one of the top|among top|в первой|в числе первых|в топ-?|входит в топ-?|"
+     r"前", "among_top"),
+    (r"approximately|approx\.|about|around|roughly|some|circa|около|порядка|"
+     r"примерно|приблизительно|约|大约", "approximately"),
     (r"до", "up_to"),
 ]
 _AFTER = [
@@ -52,6 +56,8 @@ WORDING_AGREES = {
     "exact": {"exact"},
     "more_than": {"more_than"},
     "approximately": {"approximately"},
+    "nearly": {"nearly", "approximately"},  # rows curated before 0.3.0 had no "nearly" and said approximately
+    "among_top": {"among_top", "up_to"},
     "at_least": {"at_least"},
     "up_to": {"up_to", "less_than"},
     "less_than": {"less_than", "up_to"},
