@@ -29,7 +29,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))  # run from a checkout without installing
 
-SCALES = {"one": 1.0, "thousand": 1e3, "million": 1e6, "billion": 1e9}
+# The schemas' scale enum (kzcn.validate.rules.intervals.SCALES): a 亿 row is value x 1e8, never x 1.
+SCALES = {"one": 1.0, "thousand": 1e3, "ten_thousand": 1e4, "million": 1e6, "hundred_million": 1e8,
+          "billion": 1e9, "trillion": 1e12}
 SENTENCE_BEFORE = re.compile(r"(?:[.!?。！？][\"”’»)]*\s+|\n\s*)$")  # what precedes a sentence's start
 SHORT_SENTENCE_WORDS = 6  # a sentence this short can be the shortest span
 
