@@ -29,8 +29,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))  # run from a checkout without installing
 
-SCALES = {"one": 1.0, "thousand": 1e3, "ten_thousand": 1e4, "million": 1e6, "hundred_million": 1e8, "billion": 1e9,
-          "trillion": 1e12}  # the scales of the schemas (0.3.0 added 万, 亿 and trillion)
+from kzcn.validate.rules.intervals import SCALES  # noqa: E402  (the schemas' scale enum, one source)
 SENTENCE_BEFORE = re.compile(r"(?:[.!?。！？][\"”’»)]*\s+|\n\s*)$")  # what precedes a sentence's start
 SHORT_SENTENCE_WORDS = 6  # a sentence this short can be the shortest span
 
