@@ -77,9 +77,12 @@ def _groups(ctx, table, frame, params, key, lines) -> tuple[dict, dict]:
 
 
 def _as_of_split(frame, group, as_of):
-    """Split a group into the pairs whose as-of dates lie within the window of each other."""
-    field, window = as_of["field"], as_of["window_days"]
-    days = {ln: _day(frame.at[ln, field]) for ln in group}
+    """Split a group into the pairs whose as-of dates lie within the window of each other.
+
+    `field` may list several date fields: the first filled one is the row's date (an indicator's
+    own `as_of`, else its period_end)."""
+    fields, window = as_list(as_of["field"]), as_of["window_days"]
+    days = {ln: next((d for d in (_day(frame.at[ln, f]) for f in fields) if d is not None), None) for ln in group}
     return lambda i, j: days[i] is not None and days[j] is not None and abs((days[i] - days[j]).days) <= window
 
 
@@ -96,11 +99,12 @@ def sources_agree(frames, params, ctx):
         raise ParamError(f"across_bases is the factor two named bases may differ by, above 1; found {across!r}")
     as_of = params.get("as_of")
     if as_of is not None and (not isinstance(as_of, dict) or set(as_of) != {"field", "window_days"}):
-        raise ParamError("as_of is a mapping of field (the date a stock is stated on) and window_days")
+        raise ParamError("as_of is a mapping of field (the date a stock is stated on, or a list: the first filled) "
+                         "and window_days")
     key = [f for f in key if f != basis]
     measures = _measures(params)
     for table in ctx.tables(params):
-        fields = [*key, source, *(basis and [basis] or []), *(as_of and [as_of["field"]] or [])]
+        fields = [*key, source, *(basis and [basis] or []), *(as_list(as_of["field"]) if as_of else [])]
         fields += [m[k] for m in measures for k in m]
         frame = ctx.table(table, fields)
         if frame is None:
