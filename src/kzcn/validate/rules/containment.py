@@ -1,5 +1,9 @@
 """Parts and wholes: a part cannot exceed its whole, and parts that make a whole add up to it.
 
+A part stated without a period ("Shandong's trade reached $2 billion") is read, with `undated`,
+as the latest period of its wholes ending within the window before its statement or
+publication date (undated.py), as sources_agree and rank_consistent read undated figures.
+
 "25 projects worth $7.3 billion launched" sits inside "52 projects worth more than $21
 billion"; Shandong's turnover sits inside Kazakhstan–China turnover of the same period and
 basis; exports + imports make turnover. Each check is over intervals: it fails hard only when
@@ -11,6 +15,7 @@ from .intervals import Interval, fmt
 from .context import ParamError, as_list, text
 from .selection import lines_of, match_lines, select
 from .quantities import Quantity, combos, listing
+from .undated import undated_pairs
 
 DEFAULT_MEASURE = {"value": "value", "qualifier": "qualifier", "scale": "scale", "unit": "unit"}
 MAX_COMBOS = 256
@@ -104,6 +109,10 @@ def part_within_whole(frames, params, ctx):
         part_lines = lines_of(select(frame, params.get("part")))
         whole_lines = lines_of(select(frame, params.get("whole")))
         pairs = _pairs(ctx, frame, params, part_lines, whole_lines)
+        dated, why = ({}, {}) if params.get("link") else undated_pairs(
+            ctx, table, frame, params, [p for p in part_lines if p not in pairs], whole_lines,
+            as_list(params.get("match")))
+        pairs.update(dated)
         for m in measures:
             qs = _measure_quantities(ctx, table, frame, m, pairs)
             for pl, wls in pairs.items():
@@ -114,6 +123,8 @@ def part_within_whole(frames, params, ctx):
                 rows = [ctx.row_id(table, pl)] + [ctx.row_id(table, w.line) for w in wholes]
                 fits = [w for w in wholes if part.interval.possibly_at_most(w.interval)]
                 whole_txt = listing(wholes, lambda w: f"{ctx.label(table, w.line)} {w.describe()}")
+                if pl in why:
+                    whole_txt += f"; the part is {why[pl]}"
                 found = _verdict(
                     ctx, table, pl, m["value"], rows, fits,
                     agrees=lambda fits: any(part.point <= w.point for w in fits),

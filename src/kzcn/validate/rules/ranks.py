@@ -22,7 +22,7 @@ import statistics
 
 from .context import ParamError, as_list, na, text
 from .selection import compatible, lines_of, match_lines, select
-from .undated import _day, latest_in_window, reference_dates, undated_spec
+from .undated import undated_pairs
 
 
 def _rank_bounds(rank: float, qualifier: str) -> tuple[float, float]:
@@ -39,45 +39,13 @@ def _rank_bounds(rank: float, qualifier: str) -> tuple[float, float]:
     }.get(qualifier, (r, r))
 
 
-def _date_undated(ctx, table, frame, params, rank_lines, value_lines, match) -> dict[int, tuple]:
-    """rank line -> (period start, period end, why) for ranks stated without a period."""
-    spec = undated_spec(params)
-    if spec is None:
-        return {}
-    p0, p1 = spec["period"]
-    if p0 not in match or p1 not in match:
-        raise ParamError("undated needs the period fields in match")
-    todo = [ln for ln in rank_lines if na(frame.at[ln, p0]) and na(frame.at[ln, p1])]
-    if spec["where"]:
-        todo = [ln for ln in todo if ln in set(lines_of(select(frame, spec["where"])))]
-    refs = reference_dates(ctx, table, frame, todo, spec["date"], params.get("source_field", "source_id"))
-    rest = [f for f in match if f not in (p0, p1)]
-    peers = match_lines(frame, list(refs), value_lines, rest, params.get("wildcards")) if rest else \
-        {ln: list(value_lines) for ln in refs}
-    out = {}
-    for ln, (ref, why) in refs.items():
-        cands = {v: (_day(frame.at[v, p0]), _day(frame.at[v, p1])) for v in peers.get(ln, [])}
-        period = latest_in_window(ref, cands, spec["window"])
-        if period is not None:
-            out[ln] = (*period, f"undated, read as the period ending {period[1]:%Y-%m-%d} (the latest one ending "
-                                f"within {spec['window']} days before {why})")
-    return out
-
-
 def _peers(ctx, table, frame, params, rank_lines, value_lines, match):
-    """rank line -> its candidate value lines (same match fields, or its undated reading's period)."""
+    """rank line -> its candidate value lines (same match fields, or its undated reading's period),
+    and line -> why an undated rank was read as that period."""
     peers = match_lines(frame, rank_lines, value_lines, match, params.get("wildcards"))
-    dated = _date_undated(ctx, table, frame, params, rank_lines, value_lines, match)
-    if dated:
-        spec = undated_spec(params)
-        p0, p1 = spec["period"]
-        rest = [f for f in match if f not in (p0, p1)]
-        loose = match_lines(frame, list(dated), value_lines, rest, params.get("wildcards")) if rest else \
-            {ln: list(value_lines) for ln in dated}
-        for ln, (start, end, _) in dated.items():
-            peers[ln] = [v for v in loose.get(ln, [])
-                         if _day(frame.at[v, p0]) == start and _day(frame.at[v, p1]) == end]
-    return peers, {ln: why for ln, (_, _, why) in dated.items()}
+    dated, why = undated_pairs(ctx, table, frame, params, rank_lines, value_lines, match)
+    peers.update(dated)
+    return peers, why
 
 
 def rank_consistent(frames, params, ctx):

@@ -48,7 +48,7 @@ GENERIC_HINT = ("check the row against its source and correct it; if the data ar
 KINDS: dict[str, KindSpec] = {
     "part_within_whole": KindSpec(
         containment.part_within_whole, ("table",),
-        ("part", "whole", "match", "link", "wildcards", "measures"),
+        ("part", "whole", "match", "link", "wildcards", "measures", "undated", "source_field"),
         "a part (launched projects, a province, exports) lies within its whole",
         hint=("check the part's and the whole's value, scale, unit, qualifier and period against their sources "
               "and correct the one misread; if both sources are right, record the decision in "
