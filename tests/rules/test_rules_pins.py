@@ -124,3 +124,19 @@ def test_a_slip_in_a_pinned_row_reopens_its_finding(copy):
     csv_path.write_text("".join(lines), encoding="utf-8")
     changed = [f for f in kzcn.validate(copy).warnings if f.code == RESOLUTION_CHANGED]
     assert len(changed) == 1 and changed[0].line == entry.line and row in changed[0].message
+
+
+def test_the_tool_writes_values_after_a_block_list_of_rows(make, capsys):
+    text = ("resolutions:\n  # a comment that stays\n  - rule: agree\n    table: trade_volumes\n    rows:\n      - a\n"
+            "      - b\n    decision: both_stand\n    reason: two bases\n    source: curator review\n")
+    built = make(_two(), [AGREE], resolutions=[])
+    path = built.root / "validation" / "resolutions.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert pin_main([str(built.root)]) == 0
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[7] == '    values: {"a": "41 billion USD", "b": "42 billion USD"}'
+    assert [ln for i, ln in enumerate(lines) if i != 7] == text.splitlines()
+    (res,) = load_resolutions(path, {"agree"})
+    assert res.values == {"a": "41 billion USD", "b": "42 billion USD"}
+    assert only(built.run()) == []
+    capsys.readouterr()

@@ -50,9 +50,9 @@ def _insertion(item) -> tuple[int, int] | None:
     """(line index to insert before, indentation) after the entry's `rows:` value."""
     for k, v in item.value:
         if getattr(k, "value", None) == "rows":
-            end = v.end_mark
-            line = end.line if end.column == 0 else end.line + 1
-            return line, k.start_mark.column
+            # a block list ends where the next key starts: take its last item's line instead
+            last = v.value[-1] if isinstance(v.value, list) and v.value and not v.flow_style else v
+            return last.end_mark.line + 1, k.start_mark.column
     return None
 
 
