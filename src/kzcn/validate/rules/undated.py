@@ -8,6 +8,8 @@ source's publication date (sources.published) — and not after it. The default 
 days: a statement made in September 2023 may speak of 2022 or of the first half of 2023, never
 of 2021; of the candidates in the window, the latest period is the one a speaker would quote.
 A row with no reference date, or no candidate in the window, stays uncompared (as before).
+sources_agree reads undated rows into the periods of its groups; rank_consistent and
+part_within_whole pair them with counterparts of the period they are read as (undated_pairs).
 
 Stocks stated as of a date (a portfolio "52 projects worth $21 billion" on 2023-09-04) have no
 period either: `as_of` groups rows whose dates lie within its window of each other (see
