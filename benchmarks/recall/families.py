@@ -273,3 +273,20 @@ def provenance(m: TableModel, rows, ctx):
             if r.get(num.name) and not carries(m, r, num):
                 out.add((f"span does not carry {num.name}", frozenset((i,))))
     return out
+
+
+# ------------------------------------------------------------------ vocabulary
+def vocabulary(m: TableModel, rows, ctx):
+    """A range whose top end is not above its low end."""
+    out = set()
+    for i, r in enumerate(rows):
+        for num in m.numbers:
+            if not num.high or not r.get(num.name) or not r.get(num.high):
+                continue
+            try:
+                low, high = float(r[num.name]), float(r[num.high])
+            except ValueError:
+                continue
+            if not high > low:
+                out.add((f"{num.high} not above {num.name}", frozenset((i,))))
+    return out

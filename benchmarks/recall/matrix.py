@@ -17,7 +17,7 @@ from .model import HIERARCHIES, RANK_SETS, SHARE_WHOLES, SUMS, TableModel
 from .mutations import Mutation, proposals
 
 FIGURE_TABLES = ["trade_volumes", "indicators", "project_portfolios", "projects", "targets"]
-VALUE = ["x10", "x0.1", "scale", "qualifier"]
+VALUE = ["x10", "x0.1", "scale", "qualifier", "nearly"]
 
 
 def _needs(ok: bool, why: str):
@@ -61,7 +61,7 @@ FAMILIES = [
            lambda m, c: _needs(m.measure and "period" in m.pairs and set(SHARE_WHOLES) & set(m.key_fields),
                                "no measure field with share and a reference, or no period"),
            "no share has its part and its whole for the same period in the table"),
-    Family("rank consistent", fam.rank_consistent, ["rank-off"] + VALUE + ["basis", "period"],
+    Family("rank consistent", fam.rank_consistent, ["rank-off", "among-top-off"] + VALUE + ["basis", "period"],
            lambda m, c: _needs(m.measure and "period" in m.pairs and any(
                f in m.key_fields and all(e in m.key_fields for e, _ in sets.values())
                for f, sets in RANK_SETS.items()), "no measure field with rank, its set's entity field or a period"),
@@ -72,12 +72,15 @@ FAMILIES = [
     Family("date order", fam.date_order, ["period"],
            lambda m, c: _needs(m.pairs, "no pair of start and end dates"),
            "no row has both dates of a pair"),
-    Family("not after publication", fam.not_after_publication, ["period"],
+    Family("not after publication", fam.not_after_publication, ["period", "as-of-late"],
            lambda m, c: _needs(m.source_fk and _pub_fields(m, c), "no source link or no dated field"),
            "no dated row can be moved past its source's publication"),
     Family("provenance", fam.provenance, ["span", "x10", "x0.1", "scale", "qualifier"],
            lambda m, c: _needs(m.span and m.numbers, "no source span or no number field"),
            "no span carries its row's figure as the harness reads it"),
+    Family("vocabulary", fam.vocabulary, ["range-inverted"],
+           lambda m, c: _needs(any(n.high for n in m.numbers), "no field for a range's top end (value_high)"),
+           "no row states a range (value and value_high)"),
 ]
 
 
@@ -111,7 +114,7 @@ def build(models: dict[str, TableModel], ctx, seed: int, per_cell: int, tables=F
             rng = random.Random(f"{seed}:{family.name}:{name}")
             base = family.check(m, m.rows, ctx)
             pool: dict[str, list] = {}
-            for mut in proposals(m, m.rows, family.classes, rng):
+            for mut in proposals(m, m.rows, family.classes, rng, ctx):
                 if breaks(family, m, m.rows, mut, base, ctx):
                     pool.setdefault(mut.cls, []).append(mut)
             if not pool:

@@ -9,7 +9,9 @@ a share's reference names as the whole, which set a rank ranks within. A table w
 simply has no such relation.
 
 Figures are intervals, as a curator reads them: "1.1" is its rounding band [1.05, 1.15], "about"
-one unit of the last digit either side, "more than 6" is [6, inf). Written here, not imported from
+one unit of the last digit either side, "more than 6" is [6, inf), "nearly 40" [30, 40.5] (just
+below it), "among the top 5" a rank in [1, 5], and a range "27-28" (value 27, value_high 28) every
+value from 27's band to 28's. Written here, not imported from
 the validator, so the harness does not grade the rules with their own arithmetic.
 """
 from __future__ import annotations
@@ -21,6 +23,8 @@ from dataclasses import dataclass, field
 SCALES = {"one": 1.0, "thousand": 1e3, "ten_thousand": 1e4, "million": 1e6, "hundred_million": 1e8,
           "billion": 1e9, "trillion": 1e12}
 OPEN = ("more_than", "at_least", "less_than", "up_to")
+NEARLY_BELOW = 0.25  # "nearly X" lies in [X - 25% of X, X] (and X's rounding band above it)
+HIGH = "_high"  # a number field named <number>_high is the top end of a range stated in <number>
 
 # Domain knowledge, keyed by field and value (never by row). A value's parent is the whole it is
 # part of; a pattern stands for all the values it matches.
@@ -64,7 +68,9 @@ class Interval:
         return self.lo <= other.hi and other.lo <= self.hi
 
 
-def interval(text: str, qualifier: str | None, factor: float = 1.0) -> Interval | None:
+def interval(text: str, qualifier: str | None, factor: float = 1.0, high: str | None = None) -> Interval | None:
+    """A stated figure as a curator reads it; `high`, the top end of a stated range ("27-28"):
+    the range is every value from its low end's interval to its top end's."""
     try:
         v = float(text)
     except (TypeError, ValueError):
@@ -76,11 +82,19 @@ def interval(text: str, qualifier: str | None, factor: float = 1.0) -> Interval 
         lo, hi = v, math.inf
     elif q in ("less_than", "up_to"):
         lo, hi = (-math.inf if v < 0 else 0.0), v
+    elif q == "among_top":  # a rank among the top N: 1 to N
+        lo, hi = 1.0, v
+    elif q == "nearly":  # just below the stated figure
+        lo, hi = v - abs(v) * NEARLY_BELOW, v + unit / 2
     elif q == "approximately":
         lo, hi = v - unit, v + unit
     else:
         lo, hi = v - unit / 2, v + unit / 2
-    return Interval(lo * factor, hi * factor)
+    out = Interval(lo * factor, hi * factor)
+    top = interval(high, qualifier, factor) if high else None
+    if top is not None:
+        out = Interval(min(out.lo, top.lo), max(out.hi, top.hi))
+    return out
 
 
 @dataclass
@@ -92,6 +106,7 @@ class Number:
     scale: str | None
     qualifier: str | None
     unit: str | None
+    high: str | None = None  # the field holding the top end of a range stated in this number
 
 
 def _companion(fields: list[dict], number: str, suffix: str) -> str | None:
@@ -131,9 +146,11 @@ class TableModel:
             res = ref.get("resource") or self.name
             remote = ref.get("fields")
             self.fks.append((local, res, remote if isinstance(remote, str) else remote[0]))
+        numeric = [n for n in by if self.types[n] in ("number", "integer")]
         self.numbers = [Number(n, self.types[n] == "integer", _companion(self.fields, n, "scale"),
-                               _companion(self.fields, n, "qualifier"), _companion(self.fields, n, "unit"))
-                        for n in by if self.types[n] in ("number", "integer")]
+                               _companion(self.fields, n, "qualifier"), _companion(self.fields, n, "unit"),
+                               n + HIGH if n + HIGH in numeric else None)
+                        for n in numeric if not (n.endswith(HIGH) and n[: -len(HIGH)] in numeric)]
         self.measure = next((n for n, e in self.enums.items() if AMOUNT in e and "growth" in e), None)
         self.basis = next((n for n in by if n.endswith("_basis")), None)
         self.estimate = next((n for n, e in self.enums.items() if FORECAST in e), None)
@@ -143,7 +160,7 @@ class TableModel:
         self.dates = [n for n in by if self.types[n] == "date"]
         self.pairs = {n[: -len("_start")]: (n, n[: -len("_start")] + "_end") for n in self.dates
                       if n.endswith("_start") and n[: -len("_start")] + "_end" in self.dates}
-        companions = {x for num in self.numbers for x in (num.scale, num.qualifier)} - {None}
+        companions = {x for num in self.numbers for x in (num.scale, num.qualifier, num.high)} - {None}
         fk_fields = {l for l, _, _ in self.fks}
         self.key_fields = [
             n for n in by
@@ -167,7 +184,7 @@ class TableModel:
         if not row.get(num.name):
             return None
         q = row.get(num.qualifier) if num.qualifier else None
-        return interval(row[num.name], q, self.factor(row, num))
+        return interval(row[num.name], q, self.factor(row, num), row.get(num.high) if num.high else None)
 
     def key(self, row: dict, drop=(), override: dict | None = None) -> tuple:
         override = override or {}

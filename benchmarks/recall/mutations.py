@@ -24,6 +24,8 @@ CLASSES = {
     "share-off": "share off by > 5 points", "rank-off": "rank contradicting values",
     "qualifier": "open-ended qualifier on a point figure", "basis": "basis label swapped",
     "period": "period shifted by a year", "span": "span no longer carries the value",
+    "range-inverted": "a range's top end below its low end", "nearly": "a nearly figure whose value lies above what its words allow",
+    "among-top-off": "an among_top rank contradicted by values", "as-of-late": "as_of moved after publication",
 }
 
 
@@ -195,17 +197,75 @@ def span_edits(m: TableModel, rows, rng, k=4):
                              f"{m.span}: {match.group(0)!r} digit {text[p]}→{new}")
 
 
+def range_inverted(m: TableModel, rows, rng):
+    """A range's two ends swapped, or its top end typed below its low end."""
+    for i, r in enumerate(rows):
+        for num in m.numbers:
+            low, high = _number(r.get(num.name)), _number(r.get(num.high or ""))
+            if low is None or high is None:
+                continue
+            yield _m("range-inverted", m, i, {num.name: r[num.high], num.high: r[num.name]}, f"{num.high} ↔ {num.name}")
+            if low > 0:
+                below = _fmt(float(low) * rng.uniform(0.3, 0.95), r[num.name], num.integer)
+                yield _m("range-inverted", m, i, {num.high: below}, f"{num.high} below {num.name}")
+
+
+def nearly(m: TableModel, rows, rng, k=4):
+    """"nearly X" where the row's figure is well above X: the stated value lowered under a qualifier
+    that says the figure lies just below it (so the figure has moved above what the words allow)."""
+    for i, r in enumerate(rows):
+        for num in m.numbers:
+            d = _number(r.get(num.name))
+            q = r.get(num.qualifier or "")
+            if d is None or d <= 0 or q not in ("exact", "approximately", "nearly") or r.get(num.high or ""):
+                continue
+            for _ in range(k):
+                x = float(d) * rng.uniform(0.4, 0.85)
+                yield _m("nearly", m, i, {num.qualifier: "nearly", num.name: _fmt(x, r[num.name], num.integer)},
+                         f"{num.name} nearly ×{x / float(d):.2f}")
+
+
+def among_top_off(m: TableModel, rows, rng):
+    """A rank restated as "among the top N" with N too small for the values."""
+    num = m.numbers[0] if m.numbers else None
+    for i, r in enumerate(rows):
+        d = _number(r.get(num.name)) if num and num.qualifier and m.measure and r.get(m.measure) == "rank" else None
+        if d is None:
+            continue
+        for n in range(1, int(d) + 3):
+            yield _m("among-top-off", m, i, {num.name: str(n), num.qualifier: "among_top"}, f"rank {d}→among top {n}")
+
+
+def as_of_late(m: TableModel, rows, rng, k=3, ctx=None):
+    """A stock's as_of day moved past its source's publication (by a day to a year)."""
+    import datetime as dt
+
+    field = next((d for d in m.dates if d == "as_of"), None)
+    src = m.source_fk[0] if m.source_fk else None
+    published = (ctx or {}).get("published", {})
+    if not field or not src:
+        return
+    for i, r in enumerate(rows):
+        pub = published.get(r.get(src))
+        if not r.get(field) or not pub:
+            continue
+        for _ in range(k):
+            day = dt.date.fromisoformat(pub) + dt.timedelta(days=rng.randint(1, 366))
+            yield _m("as-of-late", m, i, {field: day.isoformat()}, f"{field} after publication")
+
+
 GENERATORS = {
     "x10": slips, "x0.1": slips, "scale": slips, "qualifier": slips, "basis": basis,
     "period": periods, "part-above-whole": part_above_whole, "parts-off": parts_off,
     "growth-off": growth_off, "share-off": share_off, "rank-off": rank_off, "span": span_edits,
+    "range-inverted": range_inverted, "nearly": nearly, "among-top-off": among_top_off, "as-of-late": as_of_late,
 }
 
 
-def proposals(m: TableModel, rows, classes, rng) -> list[Mutation]:
+def proposals(m: TableModel, rows, classes, rng, ctx=None) -> list[Mutation]:
     out, seen = [], set()
     for gen in dict.fromkeys(GENERATORS[c] for c in classes):
-        for mut in gen(m, rows, rng):
+        for mut in (gen(m, rows, rng, ctx=ctx) if gen is as_of_late else gen(m, rows, rng)):
             if mut.cls in classes and mut not in seen and re.sub(r"\s", "", "".join(v for _, v in mut.changes)):
                 seen.add(mut)
                 out.append(mut)

@@ -29,6 +29,7 @@ QUALIFIER_WORDS = {
     "less_than": r"\b(less than|under|below|fewer than)\b",
     "up_to": r"\b(up to)\b",
     "approximately": r"\b(about|around|some|approximately|nearly|almost|roughly)\b",
+    "nearly": r"\b(nearly|almost|close to|just under)\b",
 }
 
 
@@ -50,9 +51,10 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1.0)
 
 
-def carries_value(m: TableModel, row: dict, num: Number) -> bool:
+def carries_value(m: TableModel, row: dict, num: Number, field: str | None = None) -> bool:
+    """The span states the number (or `field`, a range's top end, at the number's scale)."""
     try:
-        v = abs(float(row[num.name]))
+        v = abs(float(row[field or num.name]))
     except (KeyError, ValueError):
         return False
     scale = (row.get(num.scale) or "one") if num.scale else "one"
@@ -71,12 +73,13 @@ def carries_qualifier(m: TableModel, row: dict, num: Number) -> bool:
     span = (row.get(m.span) or "").lower()
     said = {k for k, pattern in QUALIFIER_WORDS.items() if re.search(pattern, span)}
     if q == "exact":
-        return not (said - {"approximately"})
+        return not (said - {"approximately", "nearly"})
     return q in said
 
 
 def carries(m: TableModel, row: dict, num: Number) -> bool:
-    return carries_value(m, row, num) and carries_qualifier(m, row, num)
+    top = not num.high or not row.get(num.high) or carries_value(m, row, num, num.high)
+    return carries_value(m, row, num) and top and carries_qualifier(m, row, num)
 
 
 def value_matches(m: TableModel, row: dict, num: Number):

@@ -35,11 +35,12 @@ from pathlib import Path
 from ...errors import TargetError
 from ..findings import ERROR, WARNING, Finding
 
-__all__ = ["run_rules", "NOT_APPLICABLE", "RULE_ERROR", "RESOLUTION_UNMATCHED"]
+__all__ = ["run_rules", "NOT_APPLICABLE", "RULE_ERROR", "RESOLUTION_UNMATCHED", "RESOLUTION_CHANGED"]
 
 NOT_APPLICABLE = "rule-not-applicable"
 RULE_ERROR = "rule-error"
 RESOLUTION_UNMATCHED = "resolution-unmatched"
+RESOLUTION_CHANGED = "resolution-value-changed"
 
 # What to do about the findings the rule runner itself makes (a rule's own findings take their
 # hint from the rule or its kind, registry.KINDS).
@@ -50,6 +51,8 @@ RUNNER_HINTS = {
                 "rules and layers still ran",
     RESOLUTION_UNMATCHED: "update the resolution's rule and rows in validation/resolutions.yaml, or remove it "
                           "if the conflict is gone",
+    RESOLUTION_CHANGED: "check the row against its source: if the new figure is a slip, restore it; if it is right, "
+                        "review the decision and pin the new figure (python -m kzcn.validate.rules.pin)",
 }
 
 
@@ -102,12 +105,22 @@ def run_rules(package, frames, rules_path) -> list[Finding]:
     rationale = {r.id: r.rationale for r in ruleset.rules}
     kept: list[Finding] = []
     used: set[int] = set()
+    stale: dict[int, list] = {}  # resolution -> its pinned rows whose figure changed
     for f, rows in found:
         hit = _resolved_by(ruleset.resolutions, f, rows)
         if hit is None:
             kept.append(f)
-        else:
-            used.add(hit)
+            continue
+        used.add(hit)
+        if hit not in stale:
+            from .pins import changed_pins
+
+            stale[hit] = changed_pins(package, frames, ruleset.resolutions[hit])
+        if stale[hit]:
+            kept.append(f)  # re-opened: the decision was made for other figures
+    for i, changed in stale.items():
+        if changed:
+            kept.append(_changed(ruleset.resolutions[i], changed, package, rationale))
     for i, res in enumerate(ruleset.resolutions):
         if i not in used:
             kept.append(Finding(
@@ -117,6 +130,15 @@ def run_rules(package, frames, rules_path) -> list[Finding]:
                 message=(f"resolution for rule {res.rule} on {res.table} rows {', '.join(res.rows)} matches no finding: "
                          f"the conflict is gone or the rows were renamed; update or remove it")))
     return sorted(kept, key=Finding.sort_key)
+
+
+def _changed(res, changed, package, rationale) -> Finding:
+    said = "; ".join(f"{row} was {pinned!r} and is now {now!r}" if now is not None else
+                     f"{row} was {pinned!r} and has no figure now" for row, pinned, now in changed)
+    return Finding(code=RESOLUTION_CHANGED, severity=WARNING, rule=res.rule, path=_relative(res.path, package.root),
+                   line=res.line, rule_rationale=rationale.get(res.rule), hint=RUNNER_HINTS[RESOLUTION_CHANGED],
+                   message=(f"resolution for rule {res.rule} on {res.table} ({res.decision}) was made for other "
+                            f"figures: {said}; its finding is reported again"))
 
 
 def _plain(frame):

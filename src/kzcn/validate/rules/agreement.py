@@ -76,10 +76,19 @@ def _groups(ctx, table, frame, params, key, lines) -> tuple[dict, dict]:
     return groups, dated_as
 
 
-def _as_of_split(frame, group, as_of):
-    """Split a group into the pairs whose as-of dates lie within the window of each other."""
-    field, window = as_of["field"], as_of["window_days"]
-    days = {ln: _day(frame.at[ln, field]) for ln in group}
+def _as_of_split(ctx, table, frame, group, as_of, source, dated_as):
+    """Split a group into the pairs whose as-of dates lie within the window of each other.
+
+    `field` may list several date fields: the first filled one is the row's date (an indicator's
+    own `as_of`, else its period_end). With `or_published`, a stock stated with no date at all
+    ("China has invested $27 billion") is dated by its source's publication (undated.py)."""
+    fields, window = as_list(as_of["field"]), as_of["window_days"]
+    days = {ln: next((d for d in (_day(frame.at[ln, f]) for f in fields) if d is not None), None) for ln in group}
+    if as_of.get("or_published"):
+        missing = [ln for ln, d in days.items() if d is None]
+        for ln, (when, why) in reference_dates(ctx, table, frame, missing, None, source).items():
+            days[ln] = when
+            dated_as[ln] = f"undated, read as of {why}"
     return lambda i, j: days[i] is not None and days[j] is not None and abs((days[i] - days[j]).days) <= window
 
 
@@ -95,12 +104,14 @@ def sources_agree(frames, params, ctx):
     if across is not None and (not isinstance(across, (int, float)) or across <= 1):
         raise ParamError(f"across_bases is the factor two named bases may differ by, above 1; found {across!r}")
     as_of = params.get("as_of")
-    if as_of is not None and (not isinstance(as_of, dict) or set(as_of) != {"field", "window_days"}):
-        raise ParamError("as_of is a mapping of field (the date a stock is stated on) and window_days")
+    if as_of is not None and (not isinstance(as_of, dict) or not {"field", "window_days"} <= set(as_of)
+                              or not set(as_of) <= {"field", "window_days", "or_published"}):
+        raise ParamError("as_of is a mapping of field (the date a stock is stated on, or a list: the first filled), "
+                         "window_days and optionally or_published")
     key = [f for f in key if f != basis]
     measures = _measures(params)
     for table in ctx.tables(params):
-        fields = [*key, source, *(basis and [basis] or []), *(as_of and [as_of["field"]] or [])]
+        fields = [*key, source, *(basis and [basis] or []), *(as_list(as_of["field"]) if as_of else [])]
         fields += [m[k] for m in measures for k in m]
         frame = ctx.table(table, fields)
         if frame is None:
@@ -114,7 +125,7 @@ def sources_agree(frames, params, ctx):
             for k, group in groups.items():
                 if len(group) < 2:
                     continue
-                near = _as_of_split(frame, group, as_of) if as_of else (lambda i, j: True)
+                near = _as_of_split(ctx, table, frame, group, as_of, source, dated_as) if as_of else (lambda i, j: True)
                 what = ", ".join(f"{f}={_show(v)}" for f, v in zip(key, k) if v is not None)
                 findings += _compare(ctx, table, frame, sorted(group), qs, m["value"], source, basis, unspecified,
                                      across, near, what, dated_as)

@@ -24,12 +24,13 @@ OPTIONAL_RULE_KEYS = RULE_OPTIONAL_KEYS
 MATRIX_FAMILIES = ("sources_agree", "magnitude_plausible", "part_within_whole", "parts_add_up", "growth_matches",
                    "share_matches", "rank_consistent", "cumulative_not_shrinking", "date_order",
                    "not_after_publication")
-FAMILIES = MATRIX_FAMILIES + ("references", "required", "provenance")
+# `vocabulary`: a row's own use of the 0.3.0 vocabulary (a range's ends in order, among_top on ranks only).
+FAMILIES = MATRIX_FAMILIES + ("references", "required", "provenance", "vocabulary")
 FIGURE_TABLES = ("trade_volumes", "indicators", "project_portfolios", "projects", "targets")
 SEVERITIES = ("error", "warning")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 DECISIONS = ("prefer", "both_stand", "accept")
-RESOLUTION_KEYS = ("rule", "table", "rows", "decision", "prefer", "reason", "source")
+RESOLUTION_KEYS = ("rule", "table", "rows", "decision", "prefer", "reason", "source", "values")
 RESOLUTION_REQUIRED = ("rule", "table", "rows", "decision", "reason", "source")
 
 
@@ -72,6 +73,8 @@ class Resolution:
     source: str
     path: Path
     line: int
+    # {row: figure text} the decision was made for (pins.py); None: not pinned, matched by rows alone
+    values: dict | None = None
 
 
 @dataclass
@@ -298,7 +301,26 @@ def load_resolutions(path: Path | str, rule_ids: set[str] | None = None) -> list
             if not isinstance(item[key], str):
                 raise TargetError(f"{where}: {key} must be text")
         out.append(Resolution(item["rule"], item["table"], tuple(rows), decision, prefer,
-                              item["reason"].strip(), item["source"].strip(), path, line))
+                              item["reason"].strip(), item["source"].strip(), path, line,
+                              values=_pinned(where, item.get("values"), rows)))
+    return out
+
+
+def _pinned(where: str, values, rows: list[str]) -> dict | None:
+    """A resolution's `values`: {row: "figure text"} for rows it names (see pins.py)."""
+    if values is None:
+        return None
+    if not isinstance(values, dict) or not values:
+        raise TargetError(f"{where}: values must map a row to the figure it was decided on, "
+                          f"e.g. {{{rows[0]}: \"41 billion USD\"}}")
+    out = {}
+    for row, figure in values.items():
+        if not isinstance(row, str) or row not in rows:
+            raise TargetError(f"{where}: values names row {row!r}, which is not one of the rows {rows}")
+        if isinstance(figure, bool) or not isinstance(figure, (str, int, float)) or not str(figure).strip():
+            raise TargetError(f"{where}: values of {row} must be the row's figure as text (\"41 billion USD\"), "
+                              f"found {figure!r}")
+        out[row] = str(figure).strip()
     return out
 
 

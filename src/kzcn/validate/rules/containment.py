@@ -1,5 +1,9 @@
 """Parts and wholes: a part cannot exceed its whole, and parts that make a whole add up to it.
 
+A part stated without a period ("Shandong's trade reached $2 billion") is read, with `undated`,
+as the latest period of its wholes ending within the window before its statement or
+publication date (undated.py), as sources_agree and rank_consistent read undated figures.
+
 "25 projects worth $7.3 billion launched" sits inside "52 projects worth more than $21
 billion"; Shandong's turnover sits inside Kazakhstan–China turnover of the same period and
 basis; exports + imports make turnover. Each check is over intervals: it fails hard only when
@@ -11,6 +15,7 @@ from .intervals import Interval, fmt
 from .context import ParamError, as_list, text
 from .selection import lines_of, match_lines, select
 from .quantities import Quantity, combos, listing
+from .undated import undated_pairs
 
 DEFAULT_MEASURE = {"value": "value", "qualifier": "qualifier", "scale": "scale", "unit": "unit"}
 MAX_COMBOS = 256
@@ -93,6 +98,27 @@ def _verdict(ctx, table, line, field, rows, fits, agrees, impossible, strained):
     return None
 
 
+def _fitting(frame, part: Quantity, wholes: list[Quantity], wildcards) -> list[Quantity]:
+    """The wholes a part fits in, judged against every whole of its own basis.
+
+    A part of a named basis (kz_statistics) with wholes of that basis must fit each of them: a
+    whole of unspecified basis, or of a part of another scope, never excuses it (a part above its
+    own basis's whole is a slip however many other wholes it fits). Otherwise — a part of
+    unspecified basis, or one with no whole of its own basis — one whole that fits is enough,
+    as the unspecified side may be of any basis. Empty when the part fails."""
+    fits = [w for w in wholes if part.interval.possibly_at_most(w.interval)]
+    fields = {f: set(as_list(v)) for f, v in (wildcards or {}).items() if f in frame.columns}
+    if not fields:
+        return fits
+    label = tuple(text(frame.at[part.line, f]) for f in fields)
+    if any(v is None or v in fields[f] for f, v in zip(fields, label)):
+        return fits
+    own = [w for w in wholes if tuple(text(frame.at[w.line, f]) for f in fields) == label]
+    if own and len([w for w in own if w in fits]) < len(own):
+        return []
+    return fits
+
+
 def part_within_whole(frames, params, ctx):
     """Every part (selected rows) lies within each whole it is matched or linked to."""
     findings = []
@@ -104,6 +130,10 @@ def part_within_whole(frames, params, ctx):
         part_lines = lines_of(select(frame, params.get("part")))
         whole_lines = lines_of(select(frame, params.get("whole")))
         pairs = _pairs(ctx, frame, params, part_lines, whole_lines)
+        dated, why = ({}, {}) if params.get("link") else undated_pairs(
+            ctx, table, frame, params, [p for p in part_lines if p not in pairs], whole_lines,
+            as_list(params.get("match")))
+        pairs.update(dated)
         for m in measures:
             qs = _measure_quantities(ctx, table, frame, m, pairs)
             for pl, wls in pairs.items():
@@ -112,14 +142,21 @@ def part_within_whole(frames, params, ctx):
                 if part is None or not wholes:
                     continue
                 rows = [ctx.row_id(table, pl)] + [ctx.row_id(table, w.line) for w in wholes]
-                fits = [w for w in wholes if part.interval.possibly_at_most(w.interval)]
+                fits = _fitting(frame, part, wholes, params.get("wildcards"))
                 whole_txt = listing(wholes, lambda w: f"{ctx.label(table, w.line)} {w.describe()}")
+                if pl in why:
+                    whole_txt += f"; the part is {why[pl]}"
                 found = _verdict(
                     ctx, table, pl, m["value"], rows, fits,
                     agrees=lambda fits: any(part.point <= w.point for w in fits),
                     impossible=lambda: (
-                        f"{m['value']} {part.describe()} cannot lie within its whole {whole_txt}: "
-                        f"even the smallest value the part allows exceeds the largest the whole allows"),
+                        f"{m['value']} {part.describe()} cannot lie within its whole " + listing(
+                            [w for w in wholes if not part.interval.possibly_at_most(w.interval)],
+                            lambda w: f"{ctx.label(table, w.line)} {w.describe()}")
+                        + (f" (every whole of its own basis must hold it; also compared: {whole_txt})"
+                           if any(part.interval.possibly_at_most(w.interval) for w in wholes) else
+                           (f"; the part is {why[pl]}" if pl in why else ""))
+                        + ": even the smallest value the part allows exceeds the largest the whole allows"),
                     strained=lambda fits: (
                         f"{m['value']} {fmt(part.point)} exceeds its whole's stated {fmt(max(w.point for w in fits))} "
                         f"({whole_txt}); the qualifiers still allow both ({part.describe()})"))

@@ -14,7 +14,8 @@ Conventions (the README documents them):
 * approximately ("about", "some", "around"): a full unit either side, [v - u, v + u] —
   twice the rounding band, because "about" admits a figure rounded loosely.
 * nearly ("almost", "close to" from below): [v - NEARLY_HARD·v, v + u/2] hard (a count: up to v
-  itself), its soft band the top NEARLY_SOFT of it.
+  itself; the rounding band above admits a figure rounded to v), its soft band [v - NEARLY_SOFT·v, v]:
+  as people use the word, just below the stated figure, so a counterpart above it warns.
 * a range ("$27–28 million": value 27, value_high 28) is the hull of its two ends' intervals.
 * among_top N (ranks: "among the top five") is a rank in [1, N].
 * more_than (v, max], at_least [v, max], less_than [min, v), up_to [min, v], where min and max
@@ -346,7 +347,7 @@ def soft_interval(hard: Interval, value: float, qualifier: str | None, scale: st
     q = qualifier or "exact"
     v = float(value) * scale_factor(scale)
     if q == "nearly" and v > 0:
-        soft = hard.intersection(Interval(v * (1 - NEARLY_SOFT), INF))
+        soft = hard.intersection(Interval(v * (1 - NEARLY_SOFT), v))
         return hard if soft.is_empty else soft
     if q not in OPEN_ENDED or q == "among_top" or v <= 0 or multiple <= 1:
         return hard

@@ -28,19 +28,22 @@ from .spans import carrying, mentions, show
 from .wording import EXACT, agrees, wording
 
 MAX_LENGTH = 120  # characters; see span_is_short
+# A range's top end (value_high) is read with the value's scale; where the table has no such field
+# the default measure has a value alone.
+DEFAULT_MEASURE = {"value": "value", "scale": "scale", "qualifier": "qualifier", "high": "value_high"}
 _DECREASE = re.compile(r"drop|fell|fall|declin|decreas|down|lower|shrank|shrunk|contract|reduc|deficit|"
                        r"сниз|сниж|сократ|упал|уменьш|спад|дефицит|下降|减少|下滑|降|逆差", re.IGNORECASE)
 
 
 def _measures(params) -> list[dict]:
-    raw = params.get("measures", [{"value": "value", "scale": "scale", "qualifier": "qualifier"}])
+    raw = params.get("measures", [DEFAULT_MEASURE])
     out = []
     for m in as_list(raw):
         if not isinstance(m, dict) or not isinstance(m.get("value"), str):
             raise ParamError(f"each measure names its fields as {{value: ..., scale: ..., qualifier: ...}}, found {m!r}")
-        unknown = set(m) - {"value", "scale", "qualifier"}
+        unknown = set(m) - {"value", "scale", "qualifier", "high"}
         if unknown:
-            raise ParamError(f"a measure takes value, scale and qualifier, not {', '.join(sorted(unknown))}")
+            raise ParamError(f"a measure takes value, scale, qualifier and high, not {', '.join(sorted(unknown))}")
         out.append(m)
     return out
 
@@ -65,9 +68,10 @@ def _rows(ctx, params, table, fields):
     return frame, span, lines
 
 
-def _stated(frame, ln, measure):
-    """(value, scale name, absolute value) of one measure of a row, or None when it states none."""
-    v = frame.at[ln, measure["value"]]
+def _stated(frame, ln, measure, field=None):
+    """(value, scale name, absolute value) of one measure of a row, or None when it states none.
+    `field`: another number field read at the measure's scale (a range's top end)."""
+    v = frame.at[ln, field or measure["value"]]
     if na(v) or math.isnan(float(v)) or math.isinf(float(v)):
         return None
     scale = text(frame.at[ln, measure["scale"]]) if measure.get("scale") else None
@@ -100,17 +104,19 @@ def span_carries_value(frames, params, ctx):
             span = text(frame.at[ln, sf])
             problems = []
             for m in measures:
-                stated = _stated(frame, ln, m)
-                if stated is None:
-                    continue
-                value, scale, absolute = stated
-                hits = carrying(span, absolute)
-                if not hits:
-                    found = ", ".join(x.describe() for x in mentions(span)) or "none"
-                    problems.append(f"{_expected(m['value'], value, scale)} is not among the numbers in the span: {found}")
-                elif value < 0 and not any(h.negative for h in hits) and not _DECREASE.search(span):
-                    problems.append(f"{_expected(m['value'], value, scale)} is negative, but the span states "
-                                    f"{hits[0].describe()} with no minus sign and no word of decrease")
+                ends = [m["value"]] + ([m["high"]] if m.get("high") in frame.columns else [])
+                for end in ends:  # a range must be carried by both its ends ("27–28", "from 27 to 28")
+                    stated = _stated(frame, ln, m, end)
+                    if stated is None:
+                        continue
+                    value, scale, absolute = stated
+                    hits = carrying(span, absolute)
+                    if not hits:
+                        found = ", ".join(x.describe() for x in mentions(span)) or "none"
+                        problems.append(f"{_expected(end, value, scale)} is not among the numbers in the span: {found}")
+                    elif value < 0 and not any(h.negative for h in hits) and not _DECREASE.search(span):
+                        problems.append(f"{_expected(end, value, scale)} is negative, but the span states "
+                                        f"{hits[0].describe()} with no minus sign and no word of decrease")
             if problems:
                 findings.append(ctx.finding(table, ln, sf, f"{ctx.row_id(table, ln)}: source_span {span!r} does not "
                                             f"carry the row's figure: {'; '.join(problems)}",
@@ -173,4 +179,50 @@ def span_is_short(frames, params, ctx):
                 f"{ctx.row_id(table, ln)}: source_span is {len(s)} characters, longer than {limit}: keep the shortest "
                 f"span that carries the figure and its qualifier, not the sentence ({s[:60]!r}…)",
                 rows=[ctx.row_id(table, ln)]))
+    return findings
+
+
+def _words_param(params, name, default) -> int:
+    n = params.get(name, default)
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        raise ParamError(f"{name} is a number of words (at least 1), found {n!r}")
+    return n
+
+
+def span_is_phrase(frames, params, ctx):
+    """A span is a phrase, not a sentence: no sentence end followed by more text, and not many words
+    beyond its figure's phrase (sentences.py measures both and justifies the defaults)."""
+    from .sentences import ANY_WORDS, SENTENCE_WORDS, opens_like_sentence, sentence_break, words_beyond
+
+    findings = []
+    measures = _measures(params)
+    sentence_words = _words_param(params, "sentence_words", SENTENCE_WORDS)
+    any_words = _words_param(params, "any_words", ANY_WORDS)
+    for table in ctx.tables(params):
+        frame, sf, lines = _rows(ctx, params, table, _fields(measures))
+        for ln in lines:
+            span = text(frame.at[ln, sf])
+            rid = ctx.row_id(table, ln)
+            cut = sentence_break(span)
+            if cut is not None:
+                findings.append(ctx.finding(table, ln, sf, f"{rid}: source_span runs over a sentence end ({cut!r}): "
+                                            f"keep the phrase that carries the figure: {span!r}", rows=[rid]))
+                continue
+            hits = []
+            for m in measures:
+                for end in [m["value"]] + ([m["high"]] if m.get("high") in frame.columns else []):
+                    stated = _stated(frame, ln, m, end)
+                    if stated is not None:
+                        hits += carrying(span, stated[2])
+            if not hits:
+                continue  # span_carries_value reports it
+            beyond, phrase = words_beyond(span, hits)
+            limit = sentence_words if opens_like_sentence(span) else any_words
+            if beyond >= limit:
+                kind = "opens like a sentence and " if limit == sentence_words else ""
+                findings.append(ctx.finding(
+                    table, ln, sf,
+                    f"{rid}: source_span {kind}carries {beyond} words beyond its figure's phrase {phrase!r} "
+                    f"(at most {limit - 1}): keep the shortest span that carries the figure, not the sentence: {span!r}",
+                    rows=[rid]))
     return findings

@@ -28,6 +28,7 @@ from . import shares
 from . import siblings
 from . import stocks
 from . import timing
+from . import vocabulary
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ GENERIC_HINT = ("check the row against its source and correct it; if the data ar
 KINDS: dict[str, KindSpec] = {
     "part_within_whole": KindSpec(
         containment.part_within_whole, ("table",),
-        ("part", "whole", "match", "link", "wildcards", "measures"),
+        ("part", "whole", "match", "link", "wildcards", "measures", "undated", "source_field"),
         "a part (launched projects, a province, exports) lies within its whole",
         hint=("check the part's and the whole's value, scale, unit, qualifier and period against their sources "
               "and correct the one misread; if both sources are right, record the decision in "
@@ -100,7 +101,8 @@ KINDS: dict[str, KindSpec] = {
         hint=("check the growth and the values of its period and base period against their sources and correct "
               "the one misread; if both sources are right, record the decision in validation/resolutions.yaml")),
     "rank_consistent": KindSpec(
-        ranks.rank_consistent, ("table", "entity", "match"), ("rank", "values", "set", "wildcards", "complete"),
+        ranks.rank_consistent, ("table", "entity", "match"),
+        ("rank", "values", "set", "wildcards", "complete", "undated", "source_field"),
         "a stated rank agrees with the values of the same period and basis",
         hint=("check the rank and the compared values (period, basis) against their sources and correct the one"
               " misread; if both sources are right, record the decision in validation/resolutions.yaml")),
@@ -152,6 +154,16 @@ KINDS: dict[str, KindSpec] = {
         required.conditional_required, ("table", "require"), ("when",),
         "fields that must be filled when a condition holds",
         hint=("fill in the named field from the source, or clear the field that makes it required")),
+    "range_ordered": KindSpec(
+        vocabulary.range_ordered, ("table",), ("measures", "where"),
+        "a stated range's top end (value_high) lies above its low end (value)",
+        hint=("correct value and value_high from the source: value is the low end of a range, value_high its top "
+              "end (\"$27–28 million\": 27 and 28); a single figure leaves value_high empty")),
+    "implies": KindSpec(
+        vocabulary.implies, ("table", "when"), ("then", "field", "where"),
+        "rows that match a condition (a qualifier such as among_top) also match what makes it meaningful",
+        hint=("correct the row from the source: \"among the top N\" is a rank (measure rank or unit rank, value N); "
+              "any other figure takes the qualifier its words give")),
     "span_carries_value": KindSpec(
         provenance.span_carries_value, ("table",), ("measures", "span", "derived", "where"),
         "the source span states the row's value at its scale",
@@ -162,6 +174,11 @@ KINDS: dict[str, KindSpec] = {
         "the row's qualifier agrees with the span's wording (more than, about, at least, up to)",
         hint=("correct the row's qualifier, or its source_span, so the qualifier says what the span's wording "
               "says (\"more than\", \"about\", ...)")),
+    "span_is_phrase": KindSpec(
+        provenance.span_is_phrase, ("table",), ("measures", "span", "derived", "where", "sentence_words", "any_words"),
+        "the source span is a phrase: no sentence end inside it, not many words beyond its figure",
+        hint=("cut the source_span to the shortest verbatim phrase that carries the figure and its qualifier "
+              "(the words around the number, not the sentence)")),
     "span_is_short": KindSpec(
         provenance.span_is_short, ("table",), ("span", "max_length", "where"),
         "the source span is a phrase, not a sentence or a paragraph",

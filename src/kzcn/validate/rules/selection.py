@@ -49,18 +49,48 @@ def fullmatch_re2(col: pd.Series, pattern: str, fname: str) -> pd.Series:
 
 def select(frame: pd.DataFrame, where: dict | None) -> pd.Series:
     """Rows matching a selector. Each field maps to a value (equal), a list (one of),
-    {pattern: regex}, {present: true|false} or {not: value|list}."""
+    {pattern: regex}, {present: true|false} or {not: value|list}; `any_of: [selector, ...]`
+    matches a row that one of its selectors matches (a stock is a row with an as_of date OR an
+    indicator declared cumulative)."""
     mask = pd.Series(True, index=frame.index)
     if not where:
         return mask
     if not isinstance(where, dict):
         raise ParamError(f"a row selector must be a mapping of field -> condition, found {where!r}")
     for fname, cond in where.items():
+        if fname == ANY_OF:
+            mask &= _any_of(frame, cond)
+            continue
         if fname not in frame.columns:
             raise NotApplicable(f"no field {fname!r} to select rows by")
         col = frame[fname]
         mask &= _condition(col, cond, fname)
     return mask.fillna(False).astype(bool)
+
+
+ANY_OF = "any_of"
+
+
+def _any_of(frame: pd.DataFrame, options) -> pd.Series:
+    if not isinstance(options, list) or not options:
+        raise ParamError(f"any_of takes a list of row selectors, found {options!r}")
+    mask = pd.Series(False, index=frame.index)
+    for option in options:
+        mask |= select(frame, option)
+    return mask
+
+
+def selector_fields(where) -> list[str]:
+    """The fields a selector reads (through any_of too): what a rule must find in its table."""
+    if not isinstance(where, dict):
+        return []
+    out = []
+    for fname, cond in where.items():
+        if fname == ANY_OF and isinstance(cond, list):
+            out += [f for option in cond for f in selector_fields(option)]
+        else:
+            out.append(fname)
+    return out
 
 
 def _equals(col: pd.Series, value) -> pd.Series:

@@ -3,8 +3,11 @@ statement to the next, and does not jump implausibly fast.
 
 A stock is a row that states how much has accumulated up to a date: a portfolio's projects
 launched since 2015 (period_start, then the statement date), an indicator such as Chinese
-investment accumulated in Kazakhstan (period_end as the as-of date, or — when the source says
-"currently" and gives no date — the day its source was published). Statements of one series
+investment accumulated in Kazakhstan. Which rows are stocks is said by data in the rules file's
+`where` — an indicator with an `as_of` day, or one of the indicators it declares cumulative
+(an any_of selector) — never by a name ending such as _cumulative. Its date is the first filled
+of the rule's `as_of` fields (the indicator's own as_of, then period_end), or — when the source
+says "currently" and gives no date — the day its source was published. Statements of one series
 (the rule's `series` fields; a blank cell there equals a blank cell, so "since an unstated
 start" is one series) are ordered by that date. A later statement whose interval lies wholly
 below an earlier one's is a finding of the rule's severity; when only the stated points fall,

@@ -8,6 +8,8 @@ source's publication date (sources.published) — and not after it. The default 
 days: a statement made in September 2023 may speak of 2022 or of the first half of 2023, never
 of 2021; of the candidates in the window, the latest period is the one a speaker would quote.
 A row with no reference date, or no candidate in the window, stays uncompared (as before).
+sources_agree reads undated rows into the periods of its groups; rank_consistent and
+part_within_whole pair them with counterparts of the period they are read as (undated_pairs).
 
 Stocks stated as of a date (a portfolio "52 projects worth $21 billion" on 2023-09-04) have no
 period either: `as_of` groups rows whose dates lie within its window of each other (see
@@ -83,3 +85,38 @@ def latest_in_window(ref: pd.Timestamp, candidates: dict[int, tuple], window: in
         return None
     end, start = max(inside, key=lambda p: (p[0], p[1] is not None and -p[1].value))
     return start, end
+
+
+def undated_pairs(ctx, table: str, frame, params, lines, counterparts, match: list[str]):
+    """Pair rows stated without a period with counterparts of the period they are read as.
+
+    lines: the rows that may be undated (both period fields blank); counterparts: the dated rows
+    they are compared with; match: the fields a row and a counterpart agree on, periods included.
+    Returns ({line: [counterpart lines of its reading's period]}, {line: why it was read so}).
+    Nothing when the rule has no `undated` spec."""
+    from .selection import lines_of, match_lines, select
+
+    spec = undated_spec(params)
+    if spec is None:
+        return {}, {}
+    p0, p1 = spec["period"]
+    if p0 not in match or p1 not in match:
+        raise ParamError("undated needs the period fields in match")
+    todo = [ln for ln in lines if na(frame.at[ln, p0]) and na(frame.at[ln, p1])]
+    if spec["where"]:
+        chosen = set(lines_of(select(frame, spec["where"])))
+        todo = [ln for ln in todo if ln in chosen]
+    refs = reference_dates(ctx, table, frame, todo, spec["date"], params.get("source_field", "source_id"))
+    rest = [f for f in match if f not in (p0, p1)]
+    near = match_lines(frame, list(refs), counterparts, rest, params.get("wildcards")) if rest else \
+        {ln: [c for c in counterparts if c != ln] for ln in refs}
+    pairs, why = {}, {}
+    for ln, (ref, said) in refs.items():
+        periods = {c: (_day(frame.at[c, p0]), _day(frame.at[c, p1])) for c in near.get(ln, [])}
+        period = latest_in_window(ref, periods, spec["window"])
+        if period is None:
+            continue
+        pairs[ln] = [c for c, p in periods.items() if p == period]
+        why[ln] = (f"undated, read as the period ending {period[1]:%Y-%m-%d} (the latest one ending within "
+                   f"{spec['window']} days before {said})")
+    return pairs, why
