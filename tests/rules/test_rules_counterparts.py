@@ -77,6 +77,22 @@ def test_unspecified_growth_is_compared_with_each_named_basis(make):
     assert (f.line, f.severity) == (6, "error") and "no basis" in f.message
 
 
+
+def test_unknown_basis_pairs_are_each_a_candidate_not_one_series(make):
+    # Every total unspecified: a Kazakh-side pair (31.4 / 24.1, +30%) beside a Chinese-side pair
+    # (41 / 31.2, +31%). Mixed pairs (41 / 24.1 = +70%) are not counterparts of one basis, so +30%
+    # stands; a figure that fits no pair at all (+60%) is still an error.
+    u = {"reporter_basis": "unspecified"}
+    rows = {T: [dict(id="a23", value="31.4", source_id="src-a", **u, **Y23),
+                dict(id="a22", value="24.1", source_id="src-a", **u, **Y22),
+                dict(id="b23", value="41", source_id="src-b", **u, **Y23),
+                dict(id="b22", value="31.2", source_id="src-b", **u, **Y22),
+                dict(id="g", value="30", **{**GROWTH, **u})]}
+    assert only(make(rows, [GROWTH_RULE]).run()) == []
+    rows[T][4]["value"] = "60"
+    f = one(make(rows, [GROWTH_RULE]).run())
+    assert (f.line, f.severity) == (6, "error") and "no basis or pair" in f.message
+
 SHARE_RULE = rule("r", "share_matches", {
     "table": T, "share": {"measure": "share", "reference": "kz_cn_trade"},
     "numerator": {"where": {"measure": "value"}, "match": MATCH[:3] + ["flow", "commodity_group", "period_start",

@@ -11,9 +11,15 @@ So the pairs are grouped by basis label:
 * `?`  — every row is of unspecified basis.
 
 A figure of named basis B is judged against group `B` when it exists, and then EVERY pair of it
-must reconcile; only without own-basis counterparts is it judged against `B?` and `?`, where the
-unspecified rows may belong to any basis, so some group must reconcile as a whole. A figure of
-unspecified basis is one of the bases: it is compared with each group and fails when it fits none.
+must reconcile; only without own-basis counterparts is it judged against `B?` and `?`. A figure of
+unspecified basis is compared with each group and fails when it fits none.
+
+A group of one named basis is judged as a whole: its pairs certainly speak for one basis, so each
+must fit. A pair holding an unspecified row is not: its rows may be on different bases (when most
+curated totals are `unspecified`, a Kazakh-side 2022 value and a Chinese-side 2021 value form such a
+pair, and no growth fits it). Each such pair is its own candidate, so a figure fails only when no
+pair it could be computed from reconciles with it — never because an unknown-basis pair mixes two
+series.
 """
 from __future__ import annotations
 
@@ -56,11 +62,22 @@ def _relevant(subject: tuple, label: tuple) -> bool:
     return True
 
 
+def _unknown(label: tuple) -> bool:
+    """The pair holds a row of unspecified basis, so its rows may be on different bases."""
+    return any(g == "?" or g.endswith("?") for g in label)
+
+
 def candidate_groups(subject: tuple, groups: dict) -> tuple[list, bool]:
-    """The groups a figure is judged against, and whether each of their pairs must fit (own basis)."""
+    """The groups a figure is judged against, and whether each of their pairs must fit (own basis).
+
+    A group of unknown-basis pairs is split into one candidate per pair (see the module docstring)."""
     if "?" not in subject and subject in groups:
         return [groups[subject]], True
-    return [g for label, g in groups.items() if _relevant(subject, label)], False
+    chosen = []
+    for label, g in groups.items():
+        if _relevant(subject, label):
+            chosen.extend([[r] for r in g] if _unknown(label) else [g])
+    return chosen, False
 
 
 def judge(ctx, table: str, line: int, stated, groups: dict, subject: tuple, said, rows, *, what: str,
@@ -76,7 +93,7 @@ def judge(ctx, table: str, line: int, stated, groups: dict, subject: tuple, said
     if not fitting:
         bad = [r for g in chosen for r in g if not r[2].intersects(stated.interval)]
         scope = ("every pair of its own basis must agree" if own
-                 else "no basis it could be on agrees as a whole")
+                 else "no basis or pair it could be computed from agrees")
         return ctx.finding(table, line, "value",
                            f"{what} does not match {mismatch} ({scope}): " + listing(bad, said), rows=rows)
     # Intervals decide errors, against every pair. The stated points are a weaker signal (a
