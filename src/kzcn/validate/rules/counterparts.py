@@ -80,6 +80,12 @@ def candidate_groups(subject: tuple, groups: dict) -> tuple[list, bool]:
     return chosen, False
 
 
+def _involved(rows, pairs) -> list:
+    """The stated row and the rows of the pairs a finding is about (not every candidate), so that a
+    resolution naming them keeps covering the finding when new, agreeing counterparts are curated."""
+    return [rows[0]] + sorted({q.label for r in pairs for q in r[:2]})
+
+
 def judge(ctx, table: str, line: int, stated, groups: dict, subject: tuple, said, rows, *, what: str,
           mismatch: str, unit: str = "", point_fits):
     """One verdict: a finding of the rule's severity when the figure's intervals cannot be
@@ -92,6 +98,7 @@ def judge(ctx, table: str, line: int, stated, groups: dict, subject: tuple, said
     fitting = [g for g in chosen if all(r[2].intersects(stated.interval) for r in g)]
     if not fitting:
         bad = [r for g in chosen for r in g if not r[2].intersects(stated.interval)]
+        rows = _involved(rows, bad)
         scope = ("every pair of its own basis must agree" if own
                  else "no basis or pair it could be computed from agrees")
         return ctx.finding(table, line, "value",
@@ -102,6 +109,7 @@ def judge(ctx, table: str, line: int, stated, groups: dict, subject: tuple, said
     if any(point_fits(stated, r[3]) for g in fitting for r in g):
         return None
     closest = min((r for g in fitting for r in g), key=lambda r: abs(r[3] - stated.point))
+    rows = _involved(rows, [closest])
     return ctx.warning(table, line, "value",
                        f"{what}, but the stated values give {fmt(closest[3])}{unit}, outside it; only the qualifiers' "
                        f"leeway reconciles them: {said(closest)}", rows=rows)
