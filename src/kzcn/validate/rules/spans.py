@@ -58,6 +58,8 @@ _KIND_RE = re.compile(rf"\s?({_PERCENT}|times|-?fold|раза?|есе|lần|倍|
                       re.IGNORECASE)
 _PERCENT_RE = re.compile(_PERCENT, re.IGNORECASE)
 _CONNECTOR = re.compile(r"^\s*(?:-|–|—|to|or|and|до|или|и|至|到|~)\s*$", re.IGNORECASE)
+# "one of the largest", "одним из", "之一": one of a set, not the number one.
+_ONE_OF = re.compile(r"\s+(?:of|из|изо)(?![a-zа-яё])", re.IGNORECASE)
 _WORD = re.compile(r"[a-zа-яёәғқңөұүһі]+(?:-[a-zа-яёәғқңөұүһі]+)*", re.IGNORECASE)
 
 
@@ -173,7 +175,7 @@ def _word_mentions(text: str, taken: list[tuple[int, int]], language: str | None
     free = lambda a, b: not any(covered[a:b])  # noqa: E731
     kazakh = spans_words.kazakh_text(text, language)
     for start, end, value, big in spans_words.cardinal_phrases(text, kazakh):
-        if not free(start, end):
+        if not free(start, end) or (value == 1 and _ONE_OF.match(text, end)):
             continue
         mult, label, kind, end = _tail(text, end, language)
         if big:  # "алты мыңға": the phrase's own scale word is read; what follows is not another one
@@ -206,7 +208,7 @@ def _word_mentions(text: str, taken: list[tuple[int, int]], language: str | None
             value = 100
         elif (rank := spans_words.ordinal(word, kazakh)) is not None:
             value, kind = rank, "ordinal"
-        if value is None:
+        if value is None or (word == "one" and _ONE_OF.match(text, m.end())):
             continue
         mult, label, tail_kind, end = _tail(text, m.end(), language)
         if word in ("hundred", "dozen"):
@@ -218,6 +220,8 @@ def _word_mentions(text: str, taken: list[tuple[int, int]], language: str | None
         digits = raw[1:] if ordinal else raw
         if not free(m.start(), m.end()) or not digits.strip("万亿百千十") and not ordinal:
             continue  # a bare 万 or 亿 is a scale word of the digits before it, not a number
+        if raw == "一" and text[m.start() - 1:m.start()] == "之":
+            continue  # 之一: one of them
         value = _zh_value(digits)
         if value is None:
             continue
