@@ -31,6 +31,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))  # run from a checkout without installing
 
+from kzcn.validate.rules.intervals import SCALES  # noqa: E402  (the schemas' scale enum, one source)
 SENTENCE_BEFORE = re.compile(r"(?:[.!?。！？][\"”’»)]*\s+|\n\s*)$")  # what precedes a sentence's start
 SHORT_SENTENCE_WORDS = 6  # a sentence this short can be the shortest span
 
@@ -106,8 +107,6 @@ def _reading(row: dict, measure: dict, languages: dict) -> dict:
 
 
 def _scale(row: dict, measure: dict) -> float:
-    from kzcn.validate.rules.intervals import SCALES
-
     return SCALES.get((row.get(measure.get("scale") or "") or "one").strip() or "one", 1.0)
 
 
