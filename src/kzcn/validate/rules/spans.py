@@ -2,20 +2,27 @@
 
 A fact row keeps `source_span`, the shortest verbatim span of its source that carries the
 figure. To check that the span really carries the row's value, the span's numbers are read
-here as a reader of the source would read them, in English, Russian and Chinese news prose:
+here as a reader of the source would read them. Where a notation is ambiguous the source's
+language decides (`mentions(span, language)`, ISO 639-1 from sources.csv; spans_lang.py holds
+each language's separators and scale words); with no language known, English, Russian and
+Chinese conventions are told apart by script, as before languages were passed:
 
-- digits with thousands separators (1,234 / 1 234 / 1.234.567) and decimals with `.` or `,`
-  (24,1 in Russian); an ambiguous `1,234` or `1.234` in Cyrillic text gets both readings;
-- scale words after the number: thousand, million (mn, mln, млн), billion (bn, bln, bil, млрд),
-  trillion (трлн), hundred, dozen, and Chinese 万 / 亿 / 万亿 (1.1亿 is 110 million);
-- percentages (133.7%, percent, процент), multiples (2.5 times, fourfold, 2,5 раза, 倍),
-  ordinals (third, 3rd, третьим, 第三), number words (one..twenty, thirty..ninety, dozen,
-  hundred; Russian one..ten; Chinese numerals), a sign (-43, +4%);
+- digits with thousands separators (1,234 / 1 234 / 1.234.567; 625.783 where the language groups
+  with a dot) and decimals with `.` or `,` (24,1 in Russian); an ambiguous `1,234` or `1.234` in
+  Cyrillic or decimal-comma text gets both readings; Arabic-Indic digits;
+- scale words after the number: thousand, million (mn, mln, млн), billion (bn, bln, bil, млрд,
+  bcm), trillion (трлн, tcm), hundred, dozen, Chinese 万 / 亿 / 万亿 (and 萬 / 億), Arabic, and the
+  scale words of the source's language (milliards, miliardi, mil millones, Tausend, tỷ ...);
+  parts that add ("1 Million 66 Tausend" is 1,066,000, besides its parts);
+- percentages (133.7%, percent, процент, пайыз), multiples (2.5 times, fourfold, 2,5 раза, 倍),
+  ordinals (third, 3rd, третьим, екінші, 第三), number words (one..twenty, thirty..ninety, dozen,
+  hundred; Russian and Kazakh phrases, spans_words.py; Chinese numerals), a sign (-43, +4%);
+  superlatives ("largest", "крупнейшим", "最大") as rank 1, offered to rank rows only;
 - ranges and lists that share one scale word ("27-28 billion", "from 27 to 28 billion").
 
 Each Mention keeps every absolute value it can mean (number x scale word); a row is carried
 when its value at its scale equals one of them up to representation (1.1 billion is "1,100
-million"), never up to rounding. Parsing is pure and cached by span text.
+million"), never up to rounding. Parsing is pure and cached by span text and language.
 """
 from __future__ import annotations
 
