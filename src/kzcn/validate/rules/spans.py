@@ -51,9 +51,6 @@ _EN_ORDINALS = {w: i + 1 for i, w in enumerate(
     "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split())}
 _EN_MULTIPLES = {"double": 2, "doubled": 2, "twofold": 2, "triple": 3, "tripled": 3, "threefold": 3,
                  "quadrupled": 4, "fourfold": 4, "fivefold": 5, "tenfold": 10}
-_ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
-_ZH_BIG = {"万": 1e4, "亿": 1e8}
 _ZH_NUMERAL = re.compile("第?[零〇一二两三四五六七八九十百千万亿]+")
 
 _TIGHT_SCALE_RE = re.compile(r"([kmb])(?![a-zа-яё])", re.IGNORECASE)  # $310m, 5k, $2b: attached only
@@ -121,23 +118,6 @@ def _digit_readings(token: str, cyrillic: bool, language: str | None = None) -> 
             out.append(float(compact.replace(".", "")))     # Russian/European 1.234 = 1234
         return out
     return [float(compact.replace(",", "."))]
-
-
-def _zh_value(text: str) -> float | None:
-    """A Chinese numeral (三, 二十五, 一百二十, 三千万, 一亿五千万) as a number."""
-    total, section, digit = 0.0, 0.0, None
-    for ch in text:
-        if ch in _ZH_DIGITS:
-            digit = _ZH_DIGITS[ch]
-        elif ch in _ZH_UNITS:
-            section += (1 if digit is None else digit) * _ZH_UNITS[ch]
-            digit = None
-        elif ch in _ZH_BIG:
-            total = (total + section + (digit or 0)) * _ZH_BIG[ch]
-            section, digit = 0.0, None
-        else:
-            return None
-    return total + section + (digit or 0)
 
 
 def _tail(text: str, end: int, language: str | None = None):
@@ -229,7 +209,7 @@ def _word_mentions(text: str, taken: list[tuple[int, int]], language: str | None
             continue  # a bare 万 or 亿 is a scale word of the digits before it, not a number
         if raw == "一" and text[m.start() - 1:m.start()] == "之":
             continue  # 之一: one of them
-        value = _zh_value(digits)
+        value = spans_words.zh_value(digits)
         if value is None:
             continue
         mult, label, kind, end = _tail(text, m.end(), language)

@@ -7,6 +7,7 @@ words, which a curator must cite as written:
   "алты мыңға" 6,000, "екі мың жиырма төрт" 2,024); in Kazakh only the last word of a phrase
   takes a case ending ("мыңға", "жүзден"), in Russian every word takes its case ("двадцати пяти");
 - ordinals in any case: Russian "вторыми", "третьим", "второе (место)", Kazakh "екінші", "үшінші";
+- Chinese numerals (三, 二十五, 一亿五千万);
 - superlatives that state rank 1: "largest", "biggest", "крупнейшим", "ең ірі", "最大" — a rank
   only (spans.py offers them to rows whose unit is rank), and never when an ordinal or "one of"
   comes with them ("second-largest", "одним из крупнейших", "最大的…之一").
@@ -160,3 +161,25 @@ def superlatives(text: str):
             continue
         out.append((m.start(), m.end()))
     return out
+
+
+_ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
+_ZH_BIG = {"万": 1e4, "亿": 1e8}
+
+
+def zh_value(text: str) -> float | None:
+    """A Chinese numeral (三, 二十五, 一百二十, 三千万, 一亿五千万) as a number."""
+    total, section, digit = 0.0, 0.0, None
+    for ch in text:
+        if ch in _ZH_DIGITS:
+            digit = _ZH_DIGITS[ch]
+        elif ch in _ZH_UNITS:
+            section += (1 if digit is None else digit) * _ZH_UNITS[ch]
+            digit = None
+        elif ch in _ZH_BIG:
+            total = (total + section + (digit or 0)) * _ZH_BIG[ch]
+            section, digit = 0.0, None
+        else:
+            return None
+    return total + section + (digit or 0)
