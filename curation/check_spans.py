@@ -10,7 +10,9 @@ pass the article with --seed to check those too). For every row of every table w
 - unknown candidate: its candidate_id is in none of the worklists given;
 - not verbatim: its source_span is not a substring of its candidate's excerpt;
 - value not in span: a value of a figure row (the measures the rules file's span_carries_value
-  rules declare, at their scales) is not among the numbers the span states (kzcn's span reader);
+  rules declare, at their scales) is not among the numbers the span states, read by kzcn's own
+  span reader (kzcn.validate.rules.spans) in the language of the row's source (datasets/sources.csv),
+  exactly as `kzcn validate` reads it;
 - whole sentence (figure rows): the span is a whole sentence of the excerpt with words beyond the
   figures it carries (a note for the curator, not a fault).
 
@@ -90,6 +92,24 @@ def declared_measures(root: Path) -> dict[str, list[dict]]:
     return out
 
 
+def source_languages(root: Path) -> dict[str, str]:
+    """source_id -> language of datasets/sources.csv (empty when it has none), as the validator reads it."""
+    path = root / "datasets" / "sources.csv"
+    if not path.is_file():
+        return {}
+    return {(r.get("source_id") or "").strip(): (r.get("language") or "").strip() or None for _, r in read_csv(path)}
+
+
+def _reading(row: dict, measure: dict, languages: dict) -> dict:
+    """The language and unit kzcn's reader takes for one measure of a row (as provenance.py gives them)."""
+    unit = "unit" if measure["value"] == "value" else f"{measure['value']}_unit"
+    return {"language": languages.get((row.get("source_id") or "").strip()), "unit": (row.get(unit) or "").strip() or None}
+
+
+def _scale(row: dict, measure: dict) -> float:
+    return SCALES.get((row.get(measure.get("scale") or "") or "one").strip() or "one", 1.0)
+
+
 def whole_sentence(span: str, excerpt: str) -> bool:
     """The span runs from a sentence's start to its end in the excerpt, with more than a few words."""
     if len(span.split()) <= SHORT_SENTENCE_WORDS or not span[:1].isupper() and not span[:1].isdigit():
@@ -105,7 +125,7 @@ def whole_sentence(span: str, excerpt: str) -> bool:
     return False
 
 
-def _tight(span: str, row: dict, measures: list[dict]) -> bool:
+def _tight(span: str, row: dict, measures: list[dict], languages: dict) -> bool:
     """The span runs from its first figure (or the qualifier words before it) to the end of its last:
     a sentence like that is the shortest span carrying both ("45 projects ... for $14.5 billion")."""
     from kzcn.validate.rules.spans import carrying, normalise
@@ -117,13 +137,13 @@ def _tight(span: str, row: dict, measures: list[dict]) -> bool:
             value = float((row.get(m["value"]) or "").strip())
         except ValueError:
             continue
-        scale = (row.get(m.get("scale") or "") or "one").strip() or "one"
-        hits += carrying(span, value * SCALES.get(scale, 1.0))
+        reading = _reading(row, m, languages)
+        hits += carrying(span, value * _scale(row, m), **reading)
     if not hits:
         return False
     text = normalise(span)
     first = min(hits, key=lambda h: h.start)
-    words = wording(span, first)[1] or ""
+    words = wording(span, first, _reading(row, measures[0], languages)["language"])[1] or ""
     before = text[:first.start].strip(" $€¥£")
     return before in ("", words) and not text[max(h.end for h in hits):].strip(" .,;)")
 
@@ -132,6 +152,7 @@ def check(root: Path, excerpts: dict[str, str], seed: str | None) -> list[str]:
     from kzcn.validate.rules.spans import carrying, mentions, show
 
     measures = declared_measures(root)
+    languages = source_languages(root)
     problems, unchecked = [], []
     for path in sorted((root / "datasets").glob("*.csv")):
         table_measures = measures.get(path.stem, [])
@@ -153,7 +174,7 @@ def check(root: Path, excerpts: dict[str, str], seed: str | None) -> list[str]:
                 problems.append(f"{where}: source_span {span!r} is not verbatim in the excerpt of "
                                 f"{cid or 'the seed article'}: {excerpt[:160]!r}")
             elif (table_measures and excerpt is not None and whole_sentence(span, excerpt)
-                  and not _tight(span, row, table_measures)):
+                  and not _tight(span, row, table_measures, languages)):
                 problems.append(f"{where}: note: source_span {span!r} is a whole sentence of its excerpt; "
                                 f"keep the shortest span that carries the figure")
             if (row.get("derived") or "").strip().lower() == "true":
@@ -168,8 +189,9 @@ def check(root: Path, excerpts: dict[str, str], seed: str | None) -> list[str]:
                     problems.append(f"{where}: {m['value']} {raw!r} is not a number")
                     continue
                 scale = (row.get(m.get("scale") or "") or "one").strip() or "one"
-                if not carrying(span, value * SCALES.get(scale, 1.0)):
-                    found = ", ".join(x.describe() for x in mentions(span)) or "none"
+                reading = _reading(row, m, languages)
+                if not carrying(span, value * _scale(row, m), **reading):
+                    found = ", ".join(x.describe() for x in mentions(span, reading["language"])) or "none"
                     problems.append(f"{where}: {m['value']} {show(value)}"
                                     f"{f' ({scale})' if scale != 'one' else ''} is not among the numbers in "
                                     f"source_span {span!r}: {found}")

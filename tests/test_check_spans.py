@@ -80,3 +80,24 @@ def test_an_unreadable_worklist_exits_2_with_its_name(package_copy, tmp_path):
     bad.write_text("id,text\n1,x\n", encoding="utf-8")
     wrong = _run(package_copy, str(bad))
     assert wrong.returncode == 2 and "fact_id and excerpt" in wrong.stderr
+
+
+def test_spans_are_read_in_their_sources_language_as_kzcn_validate_reads_them(tmp_path):
+    """check_spans uses kzcn's reader with each row's source language: a Vietnamese 625.783 is 625,783."""
+    (tmp_path / "datasets").mkdir()
+    (tmp_path / "validation").mkdir()
+    (tmp_path / "validation" / "rules.yaml").write_text(
+        "rules:\n- id: c\n  kind: span_carries_value\n  params: {table: trade_volumes}\n", encoding="utf-8")
+    (tmp_path / "datasets" / "sources.csv").write_text(
+        "source_id,language\nvn,vi\nen,en\n", encoding="utf-8")
+    (tmp_path / "datasets" / "trade_volumes.csv").write_text(
+        "trade_id,value,scale,unit,source_id,source_span,candidate_id\n"
+        "oil-vn,625783,one,tonnes,vn,625.783 tấn,F1\n"
+        "turnover-tw,198.8,hundred_million,USD,vn,198.8億美元,F1\n"
+        "oil-en,625783,one,tonnes,en,625.783 tấn,F1\n", encoding="utf-8")
+    work = tmp_path / "worklist.csv"
+    work.write_text("fact_id,excerpt\nF1,xuất khẩu 625.783 tấn; 198.8億美元\n", encoding="utf-8")
+    out = _run(tmp_path, str(work))
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert "1 problem(s)" in out.stdout
+    assert "trade_volumes.csv:4 oil-en: value 625783 is not among the numbers" in out.stdout

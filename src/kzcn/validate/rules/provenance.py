@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 
-from .context import ParamError, as_list, na, text
+from .context import NotApplicable, ParamError, as_list, na, text
 from .intervals import SCALES
 from .selection import lines_of, select
 from .spans import carrying, mentions, show
@@ -81,6 +81,25 @@ def _stated(frame, ln, measure, field=None):
     return float(v), scale, float(v) * factor
 
 
+def _languages(ctx) -> dict:
+    """source_id -> language (ISO 639-1) from the sources table, so each span is read the way its
+    source's language writes numbers; empty when the package has no such table."""
+    try:
+        frame = ctx.table("sources", ["source_id", "language"])
+    except NotApplicable:
+        return {}
+    if frame is None:
+        return {}
+    return {text(frame.at[ln, "source_id"]): text(frame.at[ln, "language"]) for ln in frame.index}
+
+
+def _reading(frame, ln, measure, languages) -> dict:
+    """carrying()'s language and unit for one measure of a row (the unit tells a rank from a figure)."""
+    unit = "unit" if measure["value"] == "value" else f"{measure['value']}_unit"
+    return {"language": languages.get(text(frame.at[ln, "source_id"])) if "source_id" in frame.columns else None,
+            "unit": text(frame.at[ln, unit]) if unit in frame.columns else None}
+
+
 def _expected(field, value, scale) -> str:
     return f"{field} {show(value)}" + (f" ({scale})" if scale and scale != "one" else "")
 
@@ -98,6 +117,7 @@ def span_carries_value(frames, params, ctx):
     """One finding per row whose span does not state one of its values (at the row's scale)."""
     findings = []
     measures = _measures(params)
+    languages = _languages(ctx)
     for table in ctx.tables(params):
         frame, sf, lines = _rows(ctx, params, table, _fields(measures))
         for ln in lines:
@@ -105,14 +125,15 @@ def span_carries_value(frames, params, ctx):
             problems = []
             for m in measures:
                 ends = [m["value"]] + ([m["high"]] if m.get("high") in frame.columns else [])
+                reading = _reading(frame, ln, m, languages)
                 for end in ends:  # a range must be carried by both its ends ("27–28", "from 27 to 28")
                     stated = _stated(frame, ln, m, end)
                     if stated is None:
                         continue
                     value, scale, absolute = stated
-                    hits = carrying(span, absolute)
+                    hits = carrying(span, absolute, **reading)
                     if not hits:
-                        found = ", ".join(x.describe() for x in mentions(span)) or "none"
+                        found = ", ".join(x.describe() for x in mentions(span, reading["language"])) or "none"
                         problems.append(f"{_expected(end, value, scale)} is not among the numbers in the span: {found}")
                     elif value < 0 and not any(h.negative for h in hits) and not _DECREASE.search(span):
                         problems.append(f"{_expected(end, value, scale)} is negative, but the span states "
@@ -130,6 +151,7 @@ def span_qualifier_agrees(frames, params, ctx):
     measures = [m for m in _measures(params) if m.get("qualifier")]
     if not measures:
         raise ParamError("each measure names its qualifier field (qualifier: ...)")
+    languages = _languages(ctx)
     for table in ctx.tables(params):
         frame, sf, lines = _rows(ctx, params, table, _fields(measures, with_qualifier=True))
         for ln in lines:
@@ -139,10 +161,11 @@ def span_qualifier_agrees(frames, params, ctx):
                 qualifier = text(frame.at[ln, m["qualifier"]])
                 if stated is None or qualifier is None:
                     continue
-                hits = carrying(span, stated[2])
+                reading = _reading(frame, ln, m, languages)
+                hits = carrying(span, stated[2], **reading)
                 if not hits:
                     continue  # span_carries_value reports it
-                worded = [(h, *wording(span, h)) for h in hits]
+                worded = [(h, *wording(span, h, reading["language"])) for h in hits]
                 if any(agrees(qualifier, w) for _, w, _ in worded):
                     continue
                 h, w, words = worded[0]

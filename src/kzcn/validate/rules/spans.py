@@ -2,20 +2,27 @@
 
 A fact row keeps `source_span`, the shortest verbatim span of its source that carries the
 figure. To check that the span really carries the row's value, the span's numbers are read
-here as a reader of the source would read them, in English, Russian and Chinese news prose:
+here as a reader of the source would read them. Where a notation is ambiguous the source's
+language decides (`mentions(span, language)`, ISO 639-1 from sources.csv; spans_lang.py holds
+each language's separators and scale words); with no language known, English, Russian and
+Chinese conventions are told apart by script, as before languages were passed:
 
-- digits with thousands separators (1,234 / 1 234 / 1.234.567) and decimals with `.` or `,`
-  (24,1 in Russian); an ambiguous `1,234` or `1.234` in Cyrillic text gets both readings;
-- scale words after the number: thousand, million (mn, mln, млн), billion (bn, bln, bil, млрд),
-  trillion (трлн), hundred, dozen, and Chinese 万 / 亿 / 万亿 (1.1亿 is 110 million);
-- percentages (133.7%, percent, процент), multiples (2.5 times, fourfold, 2,5 раза, 倍),
-  ordinals (third, 3rd, третьим, 第三), number words (one..twenty, thirty..ninety, dozen,
-  hundred; Russian one..ten; Chinese numerals), a sign (-43, +4%);
+- digits with thousands separators (1,234 / 1 234 / 1.234.567; 625.783 where the language groups
+  with a dot) and decimals with `.` or `,` (24,1 in Russian); an ambiguous `1,234` or `1.234` in
+  Cyrillic or decimal-comma text gets both readings; Arabic-Indic digits;
+- scale words after the number: thousand, million (mn, mln, млн), billion (bn, bln, bil, млрд,
+  bcm), trillion (трлн, tcm), hundred, dozen, Chinese 万 / 亿 / 万亿 (and 萬 / 億), Arabic, and the
+  scale words of the source's language (milliards, miliardi, mil millones, Tausend, tỷ ...);
+  parts that add ("1 Million 66 Tausend" is 1,066,000, besides its parts);
+- percentages (133.7%, percent, процент, пайыз), multiples (2.5 times, fourfold, 2,5 раза, 倍),
+  ordinals (third, 3rd, третьим, екінші, 第三), number words (one..twenty, thirty..ninety, dozen,
+  hundred; Russian and Kazakh phrases, spans_words.py; Chinese numerals), a sign (-43, +4%);
+  superlatives ("largest", "крупнейшим", "最大") as rank 1, offered to rank rows only;
 - ranges and lists that share one scale word ("27-28 billion", "from 27 to 28 billion").
 
 Each Mention keeps every absolute value it can mean (number x scale word); a row is carried
 when its value at its scale equals one of them up to representation (1.1 billion is "1,100
-million"), never up to rounding. Parsing is pure and cached by span text.
+million"), never up to rounding. Parsing is pure and cached by span text and language.
 """
 from __future__ import annotations
 
@@ -23,6 +30,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+
+from . import spans_lang, spans_words
 
 TOLERANCE = 1e-9  # relative: float representation only, far below any rounding a source does
 
@@ -42,34 +51,20 @@ _EN_ORDINALS = {w: i + 1 for i, w in enumerate(
     "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split())}
 _EN_MULTIPLES = {"double": 2, "doubled": 2, "twofold": 2, "triple": 3, "tripled": 3, "threefold": 3,
                  "quadrupled": 4, "fourfold": 4, "fivefold": 5, "tenfold": 10}
-_RU_CARDINALS = {"один": 1, "одна": 1, "одно": 1, "два": 2, "две": 2, "три": 3, "четыре": 4, "пять": 5,
-                 "шесть": 6, "семь": 7, "восемь": 8, "девять": 9, "десять": 10, "вдвое": 2, "втрое": 3}
-_RU_ORDINAL = re.compile(r"(перв|втор|трет|четв[её]рт|пят|шест|седьм|восьм|девят|десят)"
-                         r"(ый|ой|ий|ая|ое|ье|ья|ьей|ым|ьим|ого|ьего|ом|ьем|ую|ью|ые|ьи|ых|ьих|ыми|ьими)$")
-_RU_ORDINAL_VALUE = {"перв": 1, "втор": 2, "трет": 3, "четв": 4, "пят": 5, "шест": 6, "седьм": 7,
-                     "восьм": 8, "девят": 9, "десят": 10}
-_ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
-_ZH_BIG = {"万": 1e4, "亿": 1e8}
 _ZH_NUMERAL = re.compile("第?[零〇一二两三四五六七八九十百千万亿]+")
 
-# Scale words after a number (case-insensitive); the longest spelling first.
-_SCALE_WORDS = [
-    (r"trillion|trln|трлн\.?|триллион\w*", 1e12, "trillion"),
-    (r"billion|bln|bn|bil\.?|млрд\.?|миллиард\w*", 1e9, "billion"),
-    (r"million|mln|mn|млн\.?|миллион\w*", 1e6, "million"),
-    (r"thousand|тыс\.?|тысяч\w*", 1e3, "thousand"),
-    (r"hundred", 1e2, "hundred"),
-    (r"dozen", 12.0, "dozen"),
-]
-_SCALE_RE = re.compile(r"[ \-]?(" + "|".join(f"(?:{p})" for p, _, _ in _SCALE_WORDS) + r")(?![a-zа-яё])",
-                       re.IGNORECASE)
 _TIGHT_SCALE_RE = re.compile(r"([kmb])(?![a-zа-яё])", re.IGNORECASE)  # $310m, 5k, $2b: attached only
 _ZH_SCALE_RE = re.compile(r"[百千万亿]+")
-_KIND_RE = re.compile(r"\s?(%|percent|per cent|pct|процент\w*|times|-?fold|раза?|倍|x(?![a-z]))"
-                      r"|(st|nd|rd|th|-?(?:й|я|е|го|м|ым|им))(?![a-zа-яё])", re.IGNORECASE)
+_PERCENT = (r"%|percent|per cent|pct|процент\w*|пайыз\w*|prozent|pour cent|per cento|por ciento|por cento|"
+            r"phần trăm|في المئة|في المائة|بالمئة|بالمائة")
+_KIND_RE = re.compile(rf"\s?({_PERCENT}|times|-?fold|раза?|есе|lần|倍|x(?![a-z]))"
+                      r"|(st|nd|rd|th|-?(?:й|я|е|го|м|ым|им|ыншы|інші|ншы|нші|шы|ші))(?![a-zа-яёәғқңөұүһі])",
+                      re.IGNORECASE)
+_PERCENT_RE = re.compile(_PERCENT, re.IGNORECASE)
 _CONNECTOR = re.compile(r"^\s*(?:-|–|—|to|or|and|до|или|и|至|到|~)\s*$", re.IGNORECASE)
-_WORD = re.compile(r"[a-zа-яё]+(?:-[a-zа-яё]+)*", re.IGNORECASE)
+# "one of the largest", "одним из", "之一": one of a set, not the number one.
+_ONE_OF = re.compile(r"\s+(?:of|из|изо)(?![a-zа-яё])", re.IGNORECASE)
+_WORD = re.compile(r"[a-zа-яёәғқңөұүһі]+(?:-[a-zа-яёәғқңөұүһі]+)*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -80,8 +75,9 @@ class Mention:
     end: int
     number: float                 # as written, before its scale word
     readings: tuple[float, ...]   # absolute values (number x scale), the first the usual reading
-    label: str | None = None      # scale word or kind: billion, percent, times, ordinal
+    label: str | None = None      # scale word or kind: billion, percent, times, ordinal, rank
     negative: bool = False
+    rank_only: bool = False       # a superlative ("largest"): rank 1, and no other figure
 
     def describe(self) -> str:
         return ("-" if self.negative else "") + show(self.number) + (f" ({self.label})" if self.label else "")
@@ -95,48 +91,36 @@ def show(x: float) -> str:
 
 
 def normalise(span: str) -> str:
-    """NFKC (full-width digits, ％, no-break spaces) and one kind of apostrophe; same length in
-    practice, so offsets stay meaningful for the qualifier wording."""
-    return unicodedata.normalize("NFKC", span or "")
+    """NFKC (full-width digits, ％, no-break spaces), traditional 億 萬 as 亿 万, Arabic-Indic
+    digits as 0-9; same length in practice, so offsets stay meaningful for the qualifier wording."""
+    return unicodedata.normalize("NFKC", span or "").translate(spans_lang.TRANSLATE)
 
 
-def _digit_readings(token: str, cyrillic: bool) -> list[float]:
+def _digit_readings(token: str, cyrillic: bool, language: str | None = None) -> list[float]:
+    """Every number a digit token can mean where it is written; the language's own reading first."""
     compact = re.sub(f"[{_SPACE}]", "", token)
+    comma_decimal = spans_lang.comma_decimal(language)
     if re.search(f"[{_SPACE}]", token):                     # space thousands; the rest is decimal
         return [float(compact.replace(",", "."))]
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", compact):
         out = [float(compact.replace(",", ""))]
-        if cyrillic and compact.count(",") == 1 and "." not in compact:
-            out.append(float(compact.replace(",", ".")))    # Russian 1,234 = 1.234
+        if (cyrillic or comma_decimal) and compact.count(",") == 1 and "." not in compact:
+            decimal = float(compact.replace(",", "."))      # Russian, German, French 1,234 = 1.234
+            out = [decimal, *out] if comma_decimal else [*out, decimal]
         return out
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+,\d+|\d{1,3}(?:\.\d{3}){2,}", compact):
         return [float(compact.replace(".", "").replace(",", "."))]
     if re.fullmatch(r"\d{1,3}\.\d{3}", compact):
+        if spans_lang.dot_thousands(language):
+            return [float(compact.replace(".", ""))]        # Vietnamese, German, Spanish 625.783 = 625783
         out = [float(compact)]
-        if cyrillic:
+        if cyrillic or comma_decimal:
             out.append(float(compact.replace(".", "")))     # Russian/European 1.234 = 1234
         return out
     return [float(compact.replace(",", "."))]
 
 
-def _zh_value(text: str) -> float | None:
-    """A Chinese numeral (三, 二十五, 一百二十, 三千万, 一亿五千万) as a number."""
-    total, section, digit = 0.0, 0.0, None
-    for ch in text:
-        if ch in _ZH_DIGITS:
-            digit = _ZH_DIGITS[ch]
-        elif ch in _ZH_UNITS:
-            section += (1 if digit is None else digit) * _ZH_UNITS[ch]
-            digit = None
-        elif ch in _ZH_BIG:
-            total = (total + section + (digit or 0)) * _ZH_BIG[ch]
-            section, digit = 0.0, None
-        else:
-            return None
-    return total + section + (digit or 0)
-
-
-def _tail(text: str, end: int):
+def _tail(text: str, end: int, language: str | None = None):
     """What follows a number: (scale multiplier, scale label, kind label, new end)."""
     mult, label = 1.0, None
     m = _ZH_SCALE_RE.match(text, end)
@@ -145,22 +129,18 @@ def _tail(text: str, end: int):
             mult *= {"百": 1e2, "千": 1e3, "万": 1e4, "亿": 1e8}[ch]
         label, end = m.group(0), m.end()
     else:
-        m = _SCALE_RE.match(text, end) or _TIGHT_SCALE_RE.match(text, end)
+        m = spans_lang.scale_words(language)[0].match(text, end)
         if m:
-            word = m.group(1).lower()
-            for pattern, factor, name in _SCALE_WORDS:
-                if re.fullmatch(pattern, word, re.IGNORECASE):
-                    mult, label = factor, name
-                    break
-            else:
-                mult, label = {"k": (1e3, "thousand"), "m": (1e6, "million"), "b": (1e9, "billion")}[word]
+            mult, label = spans_lang.scale_of(m.group(1), language)
+            end = m.end()
+        elif m := _TIGHT_SCALE_RE.match(text, end):
+            mult, label = {"k": (1e3, "thousand"), "m": (1e6, "million"), "b": (1e9, "billion")}[m.group(1).lower()]
             end = m.end()
     k = _KIND_RE.match(text, end)
     kind = None
     if k:
         if k.group(1):
-            g = k.group(1).lower()
-            kind = "percent" if g in ("%", "percent", "per cent", "pct") or g.startswith("процент") else "times"
+            kind = "percent" if _PERCENT_RE.fullmatch(k.group(1)) else "times"
         else:
             kind = "ordinal"
         end = k.end()
@@ -174,12 +154,21 @@ def _signed(text: str, start: int) -> bool:
     return start == 1 or not text[start - 2].isalnum()
 
 
-def _word_mentions(text: str, taken: list[tuple[int, int]]) -> list[Mention]:
+def _word_mentions(text: str, taken: list[tuple[int, int]], language: str | None = None) -> list[Mention]:
     out = []
     covered = bytearray(len(text) + 1)  # characters a digit mention already reads
     for s, e in taken:
         covered[s:e] = b"\x01" * (e - s)
     free = lambda a, b: not any(covered[a:b])  # noqa: E731
+    kazakh = spans_words.kazakh_text(text, language)
+    for start, end, value, big in spans_words.cardinal_phrases(text, kazakh):
+        if not free(start, end) or (value == 1 and _ONE_OF.match(text, end)):
+            continue
+        mult, label, kind, end = _tail(text, end, language)
+        if big:  # "алты мыңға": the phrase's own scale word is read; what follows is not another one
+            mult, label = 1.0, None
+        out.append(Mention(start, end, float(value), (float(value) * mult,), label or kind))
+        covered[start:end] = b"\x01" * (end - start)
     for m in _WORD.finditer(text):
         if not free(m.start(), m.end()):
             continue
@@ -198,19 +187,17 @@ def _word_mentions(text: str, taken: list[tuple[int, int]]) -> list[Mention]:
             value, kind = _EN_UNITS[parts[0]], "times"
         elif word.endswith("fold") and word[:-4] in _EN_UNITS:
             value, kind = _EN_UNITS[word[:-4]], "times"
-        elif word in _RU_CARDINALS:
-            value, kind = _RU_CARDINALS[word], ("times" if word in ("вдвое", "втрое") else None)
+        elif word in spans_words.RU_TIMES:
+            value, kind = spans_words.RU_TIMES[word], "times"
         elif word == "dozen":
             value = 12
         elif word == "hundred":
             value = 100
-        else:
-            r = _RU_ORDINAL.match(word)
-            if r:
-                value, kind = _RU_ORDINAL_VALUE[r.group(1)[:4] if r.group(1).startswith("четв") else r.group(1)], "ordinal"
-        if value is None:
+        elif (rank := spans_words.ordinal(word, kazakh)) is not None:
+            value, kind = rank, "ordinal"
+        if value is None or (word == "one" and _ONE_OF.match(text, m.end())):
             continue
-        mult, label, tail_kind, end = _tail(text, m.end())
+        mult, label, tail_kind, end = _tail(text, m.end(), language)
         if word in ("hundred", "dozen"):
             mult, label = 1.0, None
         out.append(Mention(m.start(), end, float(value), (float(value) * mult,), label or tail_kind or kind))
@@ -220,29 +207,35 @@ def _word_mentions(text: str, taken: list[tuple[int, int]]) -> list[Mention]:
         digits = raw[1:] if ordinal else raw
         if not free(m.start(), m.end()) or not digits.strip("万亿百千十") and not ordinal:
             continue  # a bare 万 or 亿 is a scale word of the digits before it, not a number
-        value = _zh_value(digits)
+        if raw == "一" and text[m.start() - 1:m.start()] == "之":
+            continue  # 之一: one of them
+        value = spans_words.zh_value(digits)
         if value is None:
             continue
-        mult, label, kind, end = _tail(text, m.end())
+        mult, label, kind, end = _tail(text, m.end(), language)
         out.append(Mention(m.start(), end, value, (value * mult,), label or ("ordinal" if ordinal else kind)))
+    for start, end in spans_words.superlatives(text):
+        out.append(Mention(start, end, 1.0, (1.0,), "rank", rank_only=True))
     return out
 
 
 @lru_cache(maxsize=4096)
-def mentions(span: str) -> tuple[Mention, ...]:
-    """Every number the span states, in order of appearance."""
+def mentions(span: str, language: str | None = None) -> tuple[Mention, ...]:
+    """Every number the span states, in order of appearance, read as `language` (ISO 639-1,
+    the span's source's) writes numbers; None reads English, Russian and Chinese by script."""
     text = normalise(span)
+    language = spans_lang.language_of(language)
     cyrillic = bool(re.search("[а-яё]", text, re.IGNORECASE))
     found: list[Mention] = []
     for m in re.finditer(_DIGITS, text):
-        numbers = _digit_readings(m.group(0), cyrillic)
-        mult, label, kind, end = _tail(text, m.end())
+        numbers = _digit_readings(m.group(0), cyrillic, language)
+        mult, label, kind, end = _tail(text, m.end(), language)
         neg = _signed(text, m.start())
         found.append(Mention(m.start() - neg, end, numbers[0], tuple(n * mult for n in numbers),
                              label or kind, neg))
-    found += _word_mentions(text, [(f.start, f.end) for f in found])
+    found += _word_mentions(text, [(f.start, f.end) for f in found], language)
     found.sort(key=lambda f: f.start)
-    return tuple(_share_scales(text, found))
+    return tuple(_compounds(text, _share_scales(text, found)))
 
 
 def _share_scales(text: str, found: list[Mention]) -> list[Mention]:
@@ -259,11 +252,32 @@ def _share_scales(text: str, found: list[Mention]) -> list[Mention]:
     return out
 
 
+def _compounds(text: str, found: list[Mention]) -> list[Mention]:
+    """"1 Million 66 Tausend", "1 triệu 66 nghìn", "1亿5000万": a scaled number followed (after
+    spaces only) by a smaller scaled one is their sum, as well as its two parts."""
+    out = list(found)
+    for a, b in zip(found, found[1:]):
+        if not (a.number and b.number and a.readings[0] != a.number and b.readings[0] != b.number):
+            continue
+        if text[a.end:b.start].strip() or a.negative or b.negative:
+            continue
+        unit = a.readings[0] / a.number  # one of a's scale: b must be below it ("1 Million 66 Tausend")
+        if b.readings[0] >= unit:
+            continue
+        out.append(Mention(a.start, b.end, a.number, tuple(ra + rb for ra in a.readings for rb in b.readings),
+                           a.label))
+    out.sort(key=lambda f: f.start)
+    return out
+
+
 def close(a: float, b: float, tol: float = TOLERANCE) -> bool:
     return abs(a - b) <= tol * max(abs(a), abs(b), 1e-300)
 
 
-def carrying(span: str, absolute: float, tol: float = TOLERANCE) -> list[Mention]:
+def carrying(span: str, absolute: float, tol: float = TOLERANCE, language: str | None = None,
+             unit: str | None = None) -> list[Mention]:
     """The mentions of span that state this absolute value (its sign read from the words when
-    the number has none: 'dropped 43%' states -43)."""
-    return [m for m in mentions(span) if any(close(abs(absolute), abs(r), tol) for r in m.readings)]
+    the number has none: 'dropped 43%' states -43), read in the source's language. A superlative
+    ("largest") states rank 1 only for a row whose unit is rank."""
+    return [m for m in mentions(span, language)
+            if (not m.rank_only or unit == "rank") and any(close(abs(absolute), abs(r), tol) for r in m.readings)]

@@ -8,6 +8,10 @@ exact. Only words touching the number count (a currency sign may sit between), s
 "over 70 agreements worth $15 billion" the 70 is more than 70 and the $15 billion is exact,
 and in "nearly half - $44 billion" the 44 is exact.
 
+Other languages' words are read by the source's language (wording_lang.py: French "plus de",
+German "rund", Vietnamese "gần", ...); Kazakh and Arabic words, which no other language writes,
+whatever it is: "бұл 27 миллиард доллардан астам" (more than), "بما يقارب 30 مليار" (approximately).
+
 A row that says approximately for "nearly" is accepted (the schema had no "nearly" before 0.3.0).
 "до" is "up to" only when no verb of change governs it ("увеличить товарооборот до $40 млрд"
 is a target of 40, not a ceiling).
@@ -16,7 +20,11 @@ from __future__ import annotations
 
 import re
 
+from functools import lru_cache
+
+from . import wording_lang
 from .spans import Mention, normalise
+from .spans_lang import language_of
 
 EXACT = "exact"
 WINDOW = 60  # characters either side of a number where its qualifier words can be
@@ -46,8 +54,17 @@ _AFTER = [
 ]
 # Between the qualifier and the number: spaces and a currency.
 _FILLER = r"[\s$€¥£]*(?:US\$|USD|US|RMB|CNY|KZT|\$)?[\s$€¥£]*"
-_BEFORE_RE = [(re.compile(rf"(?<![a-zа-яё])({p}){_FILLER}$", re.IGNORECASE), q) for p, q in _BEFORE]
-_AFTER_RE = [(re.compile(p, re.IGNORECASE), q) for p, q in _AFTER]
+
+
+@lru_cache(maxsize=64)
+def _patterns(language: str | None):
+    """(before, after) regexes for a language: its own phrases first, then the universal ones."""
+    own_before, own_after = wording_lang.phrases(language)
+    before = [(re.compile(rf"(?<![^\W\d_])({p}){_FILLER}$", re.IGNORECASE), q)
+              for p, q in own_before + wording_lang.UNIVERSAL_BEFORE]
+    before += [(re.compile(rf"(?<![a-zа-яё])({p}){_FILLER}$", re.IGNORECASE), q) for p, q in _BEFORE]
+    after = [(re.compile(p, re.IGNORECASE), q) for p, q in _AFTER + wording_lang.UNIVERSAL_AFTER + own_after]
+    return before, after
 # A verb of change before "до" makes it "to", not "up to".
 _RU_CHANGE = re.compile(r"(довест|довед|увелич|нараст|вырос|возрос|расшир|повыс|сократ|сниз|упал|достиг|"
                         r"доведен|составит|увеличен)\w*\s+(?:\S+\s+){0,3}до" + _FILLER + "$", re.IGNORECASE)
@@ -64,18 +81,20 @@ WORDING_AGREES = {
 }
 
 
-def wording(span: str, mention: Mention) -> tuple[str, str | None]:
-    """(qualifier the span's words give this number, the words that say so or None)."""
+def wording(span: str, mention: Mention, language: str | None = None) -> tuple[str, str | None]:
+    """(qualifier the span's words give this number, the words that say so or None), read with
+    the phrases of the source's language (ISO 639-1) besides the English, Russian and Chinese ones."""
     text = normalise(span)
+    before_re, after_re = _patterns(language_of(language))
     before = text[max(0, mention.start - WINDOW):mention.start]  # touching words only: bounded work
-    for rx, qualifier in _BEFORE_RE:
+    for rx, qualifier in before_re:
         m = rx.search(before)
         if m:
             if m.group(1).lower() == "до" and _RU_CHANGE.search(before):
                 continue
             return qualifier, m.group(1)
     after = text[mention.end:mention.end + WINDOW]
-    for rx, qualifier in _AFTER_RE:
+    for rx, qualifier in after_re:
         m = rx.match(after)
         if m:
             return qualifier, m.group(0).strip()
