@@ -197,6 +197,9 @@ def _validate(target, rules, strict: bool, spent, trusted: bool = False) -> Repo
     by_name = {r.name: r for r in package.resources}
     frames = LazyFrames({name: (lambda c=check, r=by_name[name]: TypedTable(c, r)) for name, check in checks.items()})
     findings += _run_rules(package, frames, rules_path, rule_stats)
+    from .locate import relocate  # rows of several files or inline data: each finding to its own place
+
+    findings = relocate(findings, {n: c.parsed.locate for n, c in checks.items() if c.parsed.locate is not None})
 
     from .budget import cap_report
 
