@@ -56,7 +56,7 @@ class Inline:
 
     def move(self, f):
         message = _LINE.sub(lambda m: self.label(int(m.group(1))), f.message)
-        return dataclasses.replace(f, line=None, message=f"{self.label(f.line)}: {message}")
+        return dataclasses.replace(f, line=None, message=f"resource {f.resource!r} {self.label(f.line)}: {message}")
 
 
 def relocate(findings: list, locators: dict) -> list:
