@@ -59,6 +59,17 @@ class Inline:
         return dataclasses.replace(f, line=None, message=f"resource {f.resource!r} {self.label(f.line)}: {message}")
 
 
+@dataclass(frozen=True)
+class Rows:
+    """Rows of a file that has no lines (Parquet): `line` is the 1-based data row, and a message
+    says "row N", not "line N"."""
+
+    path: str
+
+    def move(self, f):
+        return dataclasses.replace(f, message=_LINE.sub(lambda m: f"row {m.group(1)}", f.message))
+
+
 def relocate(findings: list, locators: dict) -> list:
     """Each finding of a table with a locator (resource name -> Parts or Inline) moved to its
     place; findings already placed (another path, no line) are kept as they are."""

@@ -56,6 +56,7 @@ def input_files(package: Package, rules=None) -> set[Path]:
     files = {package.descriptor_path.resolve()}
     for res in package.resources:
         files.add(res.path.resolve())
+        files.update(part.resolve() for _, part in res.parts)  # every file of a multi-file table
         for key in ("schema", "dialect"):
             if isinstance(res.descriptor.get(key), str):
                 files.add((package.root / res.descriptor[key]).resolve())
