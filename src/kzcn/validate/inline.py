@@ -119,4 +119,8 @@ def check_inline(res):
                        extras=extras, path_taken="inline", total_lines=len(data) + 1)
     parsed.locate = Inline(path=res.relpath, first=first)
     stats.update(rows=parsed.n_rows, fields=width)
-    return check_parsed(res, parsed, findings, stats)
+    refused = {(f.row, f.field) for f in findings if f.code == "type-error"}
+    check, findings, stats = check_parsed(res, parsed, findings, stats)
+    if refused:  # a cell that is not of its type has no constraints to break (frictionless: the same)
+        findings = [f for f in findings if not (f.code == "constraint-error" and (getattr(f, "row", None), f.field) in refused)]
+    return check, findings, stats

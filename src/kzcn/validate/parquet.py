@@ -12,7 +12,8 @@ checks against the field with its formats reset to the defaults (a stored date h
 constraints (required, unique, enum, minimum/maximum, length, pattern), primary keys and
 foreign keys, to and from CSV resources alike, compare the typed values.
 
-Rows have no lines: `line` and `row` are the 1-based data row (the first row of the file is 1).
+Rows have no lines: `line` is the 1-based data row (the file's first row is 1); `row` is
+frictionless's rowNumber for it, one more (frictionless counts the header as row 1).
 The file must be a regular file inside the package within `--max-file-bytes`, and its rows and
 columns within `--max-lines` and `--max-fields`, checked from the footer before a row is read.
 """
@@ -182,10 +183,10 @@ def check_parquet(res):
         except Exception as exc:  # noqa: BLE001 - a corrupt page or row group
             return None, findings + [cat.make("source-error", line=1, **where, detail=(
                 f"{res.relpath}: a row group cannot be read: {str(exc).splitlines()[0] if str(exc) else exc!r}"))], stats
-    numbers = np.arange(1, n + 1, dtype=np.int64)
+    numbers = np.arange(1, n + 1, dtype=np.int64)  # `line`: the data row; `row`: frictionless's rowNumber
     parsed = ParsedCsv(labels=labels, width=width,
                        columns=[pa.chunked_array(c, type=pa.string()) for c in columns],
-                       row_numbers=numbers, lines=numbers.copy(), cell_counts=np.full(n, width, dtype=np.int64),
+                       row_numbers=numbers + 1, lines=numbers, cell_counts=np.full(n, width, dtype=np.int64),
                        path_taken="parquet", total_lines=n)
     parsed.locate = Rows(path=res.relpath)
     stats.update(bytes=size, rows=n, fields=width, row_groups=pf.metadata.num_row_groups)
