@@ -38,10 +38,12 @@ _CODES = [
          "file, or may not be read: a path out of the package (absolute, `..`, `~`, `$VAR`, `file://`, a symlink "
          "leading out) or not a regular file (a FIFO, a device); such a file is named and never opened.",
          "{detail}", layer=FILE),
-    Code("source-error", "Empty or unreadable file", "The file is empty, or cannot be read as a table at all.",
+    Code("source-error", "Empty or unreadable file", "The file is empty, or cannot be read as a table at all "
+         "(a truncated or corrupt compressed file, a zip of several files, inline data that is not rows).",
          "{detail}", layer=FILE),
-    Code("format-error", "Unsupported format", "The resource is not a CSV file this validator can read "
-         "(another format, compression, or a dialect option it does not support).", "{detail}", layer=FILE),
+    Code("format-error", "Unsupported format", "The resource is not one this validator can read (another "
+         "format than CSV, Parquet or inline data, a compression other than gz, zip, bz2 and xz, or a dialect "
+         "option it does not support).", "{detail}", layer=FILE),
     Code("encoding-error", "Not UTF-8", "The file is not valid UTF-8; the message names the encoding the "
          "bytes look like (UTF-16, cp1251, latin-1) and the first bad byte.", "{detail}", layer=FILE),
     Code("byte-order-mark", "Byte order mark", "The file starts with a UTF-8 byte order mark (BOM), as "
