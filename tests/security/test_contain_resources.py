@@ -191,3 +191,32 @@ def test_a_parquet_file_over_the_limit_or_out_of_the_package(sandbox):
     assert errors["big"]["code"] == "source-error" and "over the limit of 10,000" in errors["big"]["message"]
     assert errors["out"]["code"] == "scheme-error" and "leads outside the package" in errors["out"]["message"]
     assert not leaked(done, pkg) and snapshot(tmp) == before
+
+
+def test_a_parquet_dictionary_bomb_is_measured_before_it_is_decoded(tmp_path):
+    # a few hundred bytes: one 1 MiB string, dictionary-encoded, in 4,000 rows: 4 GiB of text
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    big = pa.DictionaryArray.from_arrays(pa.array(np.zeros(4000, dtype=np.int32)), pa.array(["x" * (1 << 20)]))
+    pq.write_table(pa.table({"s": big}), tmp_path / "t.parquet", compression="zstd")
+    assert (tmp_path / "t.parquet").stat().st_size < 10_000
+    write_package(tmp_path, [{"name": "t", "path": "t.parquet"}])
+    # 2.5 GB of address space: Arrow's jemalloc pool reserves more than it touches (under 1.5 GB it
+    # cannot start its threads), and decoding the 4 GiB would still fail under it
+    r = run_bounded("validate", tmp_path, "--format", "json", cwd=tmp_path, mem_mb=2500)
+    assert r.returncode == 1, r.stderr
+    error = r.json()["errors"][0]
+    assert error["code"] == "source-error" and "its decoded text is over the limit of 1,073,741,824 bytes" in error["message"]
+    assert r.peak_mb < 400  # not the 4 GiB it decodes to, nor the 1 GiB limit
+
+
+def test_parquet_pages_over_the_limit_are_refused_from_the_footer(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"n": pa.array(range(200_000), pa.int64())}), tmp_path / "t.parquet", compression="zstd")
+    write_package(tmp_path, [{"name": "t", "path": "t.parquet"}])
+    r = run_bounded("validate", tmp_path, "--format", "json", "--max-file-bytes", "1000000", cwd=tmp_path)
+    assert r.returncode == 1 and "its pages (" in r.json()["errors"][0]["message"]

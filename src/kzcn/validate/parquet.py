@@ -119,6 +119,64 @@ def _file_checks(res, fh, size, where) -> list:
     return out
 
 
+def _plan(fields: list, labels: list, stored, where: dict, pa):
+    """(the fields layer 2 checks the columns' text against, the fields whose stored type cannot
+    hold the declared one, their type-errors): one finding per unfit column."""
+    T = pa.types
+    check_fields, unfit, found = [], set(), []
+    for f in fields:
+        i = labels.index(f["name"]) if f["name"] in labels else fields.index(f)
+        t = stored.field(i).type if i < len(labels) else None
+        if t is not None and T.is_dictionary(t):
+            t = t.value_type
+        kind = f.get("type", "string")
+        if t is None or _is_text(t, T) or (kind not in _FITS and kind != "string"):
+            check_fields.append(f)  # text: every cell checked as a CSV cell is
+        elif kind in _FITS and _FITS[kind](t, T):
+            check_fields.append({k: v for k, v in f.items() if k not in DEFAULTS})
+        else:
+            unfit.add(f["name"])
+            check_fields.append(f)
+            found.append(cat.make("type-error", field=f["name"], field_number=i + 1, **where, msg=(
+                f"the column is stored as {t} but field {f['name']!r} is declared {kind}: "
+                f"no {t} value is a {kind}; its cells are not checked one by one")))
+    return check_fields, unfit, found
+
+
+def _too_much(res, what: str, limit: int, where: dict):
+    return cat.make("source-error", line=1, **where, detail=(
+        f"{res.relpath}: {what} is over the limit of {limit:,} bytes; not read further (a Parquet bomb? "
+        f"raise it with --max-file-bytes)"))
+
+
+def _read_text(res, pf, width: int, limit: int, where: dict, pa, pc):
+    """Every column as text, a row group's batches at a time, or a finding when the text would
+    pass `limit` bytes. Pages are bounded from the footer before anything is read; a
+    dictionary-encoded column (a 1 MB string repeated a million times is a few bytes of pages)
+    is measured before it is decoded; batches hold at most 4M cells, so a wide file's batch of
+    fixed-width values stays small."""
+    pages = sum(pf.metadata.row_group(g).column(j).total_uncompressed_size
+                for g in range(pf.metadata.num_row_groups) for j in range(pf.metadata.num_columns))
+    if pages > limit:
+        return None, _too_much(res, f"its pages ({pages:,} bytes once decompressed)", limit, where)
+    columns, total = [[] for _ in range(width)], 0
+    rows = max(1, min(BATCH, (1 << 22) // max(width, 1)))
+    for batch in pf.iter_batches(batch_size=rows):
+        for i in range(width):
+            col = batch.column(i)
+            if pa.types.is_dictionary(col.type) and (_is_text(col.type.value_type, pa.types)
+                                                     or pa.types.is_binary(col.type.value_type)):
+                dense = pc.sum(pc.binary_length(col.dictionary).take(col.indices)).as_py() or 0
+                if total + dense > limit:
+                    return None, _too_much(res, "its decoded text", limit, where)
+            text = _as_text(col, pa, pc)
+            total += text.nbytes
+            if total > limit:
+                return None, _too_much(res, "its decoded text", limit, where)
+            columns[i].append(text)
+    return columns, None
+
+
 def check_parquet(res):
     """Layers 1 and 2 (except foreign keys) on a Parquet resource."""
     import numpy as np
@@ -139,15 +197,18 @@ def check_parquet(res):
         return None, findings + [size], stats
     with fh:
         try:
-            pf = pq.ParquetFile(fh)
-            n, width = pf.metadata.num_rows, pf.metadata.num_columns
+            stored = pq.read_schema(fh)
+            fh.seek(0)
+            text_columns = [f.name for f in stored if _is_text(f.type, pa.types) or pa.types.is_binary(f.type)]
+            pf = pq.ParquetFile(fh, read_dictionary=text_columns)  # kept as dictionaries: measured before decoding
+            n, leaves = pf.metadata.num_rows, pf.metadata.num_columns
             stored = pf.schema_arrow
         except Exception as exc:  # noqa: BLE001 - ArrowInvalid, OSError: not Parquet, or a corrupt footer
             return None, findings + [cat.make("source-error", line=1, **where, detail=(
                 f"{res.relpath}: cannot be read as Parquet: {str(exc).splitlines()[0] if str(exc) else exc!r}"))], stats
-        if width > limits.fields:
+        if leaves > limits.fields:
             return None, findings + [cat.make("source-error", line=1, **where, detail=(
-                f"{res.relpath}: the file has {width:,} columns, over the limit of {limits.fields:,}; "
+                f"{res.relpath}: the file has {leaves:,} columns, over the limit of {limits.fields:,}; "
                 f"not read further (raise it with --max-fields)"))], stats
         if n > limits.lines:
             return None, findings + [cat.make("source-error", line=1, **where, detail=(
@@ -157,32 +218,16 @@ def check_parquet(res):
         schema = res.schema if isinstance(res.schema, dict) else {}
         fields = [f for f in (schema.get("fields") or []) if isinstance(f, dict) and isinstance(f.get("name"), str)]
         labels = list(stored.names)
-        T = pa.types
-        check_fields, unfit = [], set()
-        for f in fields:
-            i = labels.index(f["name"]) if f["name"] in labels else fields.index(f)
-            t = stored.field(i).type if i < width else None
-            if t is not None and T.is_dictionary(t):
-                t = t.value_type
-            kind = f.get("type", "string")
-            if t is None or _is_text(t, T) or (kind not in _FITS and kind != "string"):
-                check_fields.append(f)  # text: every cell checked as a CSV cell is
-            elif kind in _FITS and _FITS[kind](t, T):
-                check_fields.append({k: v for k, v in f.items() if k not in DEFAULTS})
-            else:
-                unfit.add(f["name"])
-                check_fields.append(f)
-                findings.append(cat.make("type-error", field=f["name"], field_number=i + 1, **where, msg=(
-                    f"the column is stored as {t} but field {f['name']!r} is declared {kind}: "
-                    f"no {t} value is a {kind}; its cells are not checked one by one")))
-        columns = [[] for _ in range(width)]
+        width = len(labels)
+        check_fields, unfit, found = _plan(fields, labels, stored, where, pa)
+        findings += found
         try:
-            for batch in pf.iter_batches(batch_size=BATCH):
-                for i in range(width):
-                    columns[i].append(_as_text(batch.column(i), pa, pc))
+            columns, too_much = _read_text(res, pf, width, limits.file_bytes, where, pa, pc)
         except Exception as exc:  # noqa: BLE001 - a corrupt page or row group
-            return None, findings + [cat.make("source-error", line=1, **where, detail=(
-                f"{res.relpath}: a row group cannot be read: {str(exc).splitlines()[0] if str(exc) else exc!r}"))], stats
+            columns, too_much = None, cat.make("source-error", line=1, **where, detail=(
+                f"{res.relpath}: a row group cannot be read: {str(exc).splitlines()[0] if str(exc) else exc!r}"))
+        if columns is None:
+            return None, findings + [too_much], stats
     numbers = np.arange(1, n + 1, dtype=np.int64)  # `line`: the data row; `row`: frictionless's rowNumber
     parsed = ParsedCsv(labels=labels, width=width,
                        columns=[pa.chunked_array(c, type=pa.string()) for c in columns],
