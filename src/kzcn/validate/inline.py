@@ -85,8 +85,9 @@ def check_inline(res):
     schema = res.schema if isinstance(res.schema, dict) else {}
     fields = [f for f in (schema.get("fields") or []) if isinstance(f, dict) and isinstance(f.get("name"), str)]
     if objects:
-        labels = [f["name"] for f in fields] or list(dict.fromkeys(k for item in data for k in item))
-        rows = [[item.get(k) for k in labels] for item in data]
+        keys = [f["name"] for f in fields] or list(dict.fromkeys(k for item in data for k in item))
+        rows = [[item.get(k) for k in keys] for item in data]
+        labels = [k if isinstance(k, str) else str(k) for k in keys]  # YAML keys may be numbers
         first, row_of = 2, 2
     else:
         labels = ["" if c is None else c if isinstance(c, str) else str(c) for c in data[0]]
