@@ -220,3 +220,13 @@ def test_parquet_pages_over_the_limit_are_refused_from_the_footer(tmp_path):
     write_package(tmp_path, [{"name": "t", "path": "t.parquet"}])
     r = run_bounded("validate", tmp_path, "--format", "json", "--max-file-bytes", "1000000", cwd=tmp_path)
     assert r.returncode == 1 and "its pages (" in r.json()["errors"][0]["message"]
+
+
+def test_multi_file_line_limit_counts_the_files_together(tmp_path):
+    (tmp_path / "a.csv").write_bytes(b"id,name\n" + b"1,x\n" * 30)
+    (tmp_path / "b.csv").write_bytes(b"2,y\n" * 30)
+    write_package(tmp_path, [{"name": "t", "path": ["a.csv", "b.csv"], "schema": SCHEMA}])
+    r = run_bounded("validate", tmp_path, "--format", "json", "--max-lines", "50", cwd=tmp_path)
+    assert r.returncode == 1, r.stderr
+    message = r.json()["errors"][0]["message"]
+    assert message.startswith("b.csv: the file has 30 lines") and "the limit of 50 leaves after" in message

@@ -153,6 +153,10 @@ def check_parts(res):
         too_big = ((header_too_wide(data, offset, dialect, limits.fields, here, rel) if k == 0 else None)
                    or too_many_lines(data, lines_left, here, rel))
         if too_big is not None:
+            if k > 0 and too_big.message.startswith(f"{rel}: the file has"):  # the bound is the files' together
+                too_big = dataclasses.replace(too_big, message=too_big.message.replace(
+                    f"over the limit of {lines_left:,}", f"over the {lines_left:,} the limit of "
+                    f"{limits.lines:,} leaves after the resource's earlier files"))
             return None, findings + [too_big], stats
         lines_left -= data.count(b"\n")
         part_dialect = dialect if k == 0 else dataclasses.replace(dialect, header=False)
