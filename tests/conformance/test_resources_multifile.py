@@ -6,8 +6,9 @@ without counting it: a file written as the spec says loses its first row, which 
 checked (an error there passes), and every later rowNumber is one lower than the row's place in
 the table. We follow the spec. So in every case below kzcn's findings are frictionless's with
 each later file's rows moved down one row per earlier file (`shift_rows`), plus the findings
-in each later file's first row, which frictionless never reads. Other differences, each with
-who is right, are named in their tests. Lines are per file: each finding names its own file.
+in each later file's first row, which frictionless never reads. A later file that starts with the
+header row gets our `repeated-header` warning (frictionless drops that row silently). Other
+differences, each with who is right, are named in their tests. Lines are per file: each finding names its own file.
 """
 from __future__ import annotations
 
@@ -53,8 +54,24 @@ def test_a_header_repeated_in_a_later_file_is_a_data_row(tmp_path):
     valid, got, report = ours(pkg)
     fl_valid, fl = theirs(pkg)
     assert valid is False and fl_valid is False
-    assert got == sorted(shift_rows(fl, after=3, by=1) + [("t", "type-error", 4, 1), ("t", "primary-key", 4, None)])
-    assert ("type-error", "b.csv", 1, "id") in located(report)
+    ours_only = [("t", "type-error", 4, 1), ("t", "primary-key", 4, None), ("t", "repeated-header", 4, None)]
+    assert got == sorted(shift_rows(fl, after=3, by=1) + ours_only, key=lambda t: tuple(-1 if x is None else x for x in t))
+    assert {("type-error", "b.csv", 1, "id"), ("repeated-header", "b.csv", 1, None)} <= set(located(report))
+    warning = next(f for f in report.warnings if f.code == "repeated-header")
+    assert "repeats the header of a.csv" in warning.message
+
+
+def test_a_repeated_header_is_named_even_where_every_field_is_text(tmp_path):
+    # with text fields the row would pass as data unnoticed: the warning is what tells
+    text = {"fields": [{"name": "id", "type": "string"}, {"name": "name", "type": "string"}]}
+    pkg = write(tmp_path, [{"name": "t", "path": ["a.csv", "b.csv"], "schema": text}],
+                {"a.csv": A, "b.csv": b"id,name\n3,z\n"})
+    valid, got, report = ours(pkg)
+    assert valid is True and [c for _, c, _, _ in got] == ["repeated-header"]
+    assert theirs(pkg) == (True, [])  # frictionless drops the row silently
+    clean = write(tmp_path / "clean", [{"name": "t", "path": ["a.csv", "b.csv"], "schema": text}],
+                  {"a.csv": A, "b.csv": b"3,z\nid,name\n"})  # the header's words later in a file are data
+    assert ours(clean)[:2] == (True, [])
 
 
 def test_three_files_number_lines_per_file_and_rows_straight_through(tmp_path):

@@ -91,6 +91,11 @@ _CODES = [
          "an extra cell {cell!r} in column {field_number}: the header has {width} columns"),
     Code("missing-cell", "Missing cell", "A row has fewer cells than the header.",
          "the row has {count} cells, the header has {width}: no cell for field {field_name!r} (column {field_number})"),
+    Code("repeated-header", "Header repeated in a later file", "A later file of a multi-file resource starts "
+         "with the first file's header row. The spec puts the header in the first file only, so the row is read "
+         "as data (frictionless drops it instead, and with it the first row of a file written as the spec says).",
+         "the first row repeats the header of {first}: the header belongs in the first file only, so this row is "
+         "read as data; remove it", severity=WARNING, frictionless=False),
     Code("formula-cell", "Spreadsheet formula", "A text cell starts with =, +, - or @, so a spreadsheet "
          "would run it as a formula when the file is opened (CSV injection).",
          "the text {cell!r} starts with {char!r}: a spreadsheet would run it as a formula",

@@ -4,7 +4,8 @@ Several files (`path: [a.csv, b.csv]`) are one table, as the Data Package spec s
 are concatenated, and only the first has a header row; every later file is rows only. (The
 installed frictionless 5.21 instead drops the first line of every later file as a header: a
 spec-conformant second file loses its first row unchecked. We follow the spec; the
-conformance tests name the difference.) Each file is read on its own: encoding, line endings
+conformance tests name the difference. A later file that does start with the header row gets a
+`repeated-header` warning, as that row is then read as data.) Each file is read on its own: encoding, line endings
 and quoting are checked per file and its findings name it; a file that does not end in a line
 break ends its last row there (frictionless joins it to the next file's first line). The rows
 are then checked together, so keys (primary, unique, foreign) span every file, and each
@@ -78,6 +79,20 @@ def _read(rel: str, path, compression, room: int, first: bool, where: dict):
         return None, cat.make("source-error", line=1, **where, detail=str(exc))
 
 
+def _repeated_header(p, head, rows_before: int, first: str, where: dict) -> list:
+    """A repeated-header warning when a later file's first row is the first file's header."""
+    if not head.labels or not p.n_rows:
+        return []
+    at = int(p.lines.argmin())
+    if p.cell_counts[at] != len(head.labels):
+        return []
+    if any(p.columns[i][at].as_py() not in (head.labels[i], None if head.labels[i] == "" else head.labels[i])
+           for i in range(len(head.labels))):
+        return []
+    return [cat.make("repeated-header", line=int(p.lines[at]), row=int(p.row_numbers[at]) + rows_before,
+                     first=first, **where)]
+
+
 def _merge(parsed: list, relpaths: list, where: dict):
     """The files' rows as one ParsedCsv: rows numbered straight through, lines one after another
     (file k's line 1 follows file k-1's last), and a locate.Parts to move findings back."""
@@ -133,7 +148,7 @@ def check_parts(res):
     schema = res.schema if isinstance(res.schema, dict) else {}
     width = len([f for f in (schema.get("fields") or []) if isinstance(f, dict) and isinstance(f.get("name"), str)])
     apply_missing(dialect, schema)
-    raws, parsed, relpaths, used, lines_left = [], [], [], 0, limits.lines
+    raws, parsed, relpaths, used, lines_left, rows_before = [], [], [], 0, limits.lines, 0
     for k, (rel, path) in enumerate(files):
         here = {**where, "path": rel}
         compression, problem = compression_of(rel, res.descriptor)
@@ -169,6 +184,9 @@ def check_parts(res):
             return _empty_table(res), findings, stats
         p = parse_csv([data], offset, part_dialect, parsed[0].width if parsed else width, here, path=None)
         del data
+        if k > 0:
+            findings += _repeated_header(p, parsed[0], rows_before, relpaths[0], here)
+        rows_before += p.n_rows + (1 if p.labels is not None else 0)
         parsed.append(p)
         relpaths.append(rel)
     findings += _raw_checks(res, raws, where)
