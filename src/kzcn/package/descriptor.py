@@ -102,6 +102,12 @@ class Resource:
     descriptor: dict = field(repr=False)
     refused: str | None = None
     problems: tuple[str, ...] = ()
+    parts: tuple[tuple[str, Path], ...] = ()  # (relpath, path) of each file when `path` is a list
+
+    @property
+    def inline(self) -> bool:
+        """The rows are in the descriptor (`data:`), not in a file."""
+        return "data" in self.descriptor and not self.parts and self.descriptor.get("path") is None
 
     @property
     def field_names(self) -> list[str]:
@@ -255,14 +261,22 @@ def _resource(root: Path, descriptor_path: Path, i: int, res: dict, trusted: boo
         if name is not None:
             problems.append(f"resource {i + 1}: name must be text, found {type(name).__name__}")
         name = f"resource{i + 1}"
-    rel = res.get("path")
-    if isinstance(rel, list):
-        rel = rel[0] if rel else None
+    rel, listed, parts = res.get("path"), None, ()
+    if isinstance(rel, list):  # several files read as one table (kzcn.validate.parts)
+        listed = rel
+        rel = rel[0] if rel and isinstance(rel[0], str) else f"resource {name!r} path"
+    elif rel is None and "data" in res:  # inline rows (kzcn.validate.inline): findings name the descriptor
+        rel = descriptor_path.name
     if not isinstance(rel, str):
-        raise TargetError(f"{descriptor_path}: resource {name!r} has no local path (inline data is not supported)")
+        raise TargetError(f"{descriptor_path}: resource {name!r} has no local path")
     refused, path, schema = None, root / f".kzcn-refused-{i + 1}", {"fields": []}
     try:
-        if "://" in rel and not rel.lower().startswith("file:"):
+        if listed is not None:
+            parts = _parts(root, name, listed, trusted)
+            path = parts[0][1]
+        elif res.get("path") is None:
+            path = root / f".kzcn-inline-{i + 1}"  # nothing to open: the rows are in the descriptor
+        elif "://" in rel and not rel.lower().startswith("file:"):
             path = root / f".kzcn-remote-{i + 1}"  # the validator reports it; nothing fetches it
         else:
             path = contain(root, rel, f"resource {name!r} path", trusted)
@@ -286,7 +300,23 @@ def _resource(root: Path, descriptor_path: Path, i: int, res: dict, trusted: boo
     res, found = clean_resource(res)
     problems += [f"{descriptor_path.name}: resource {name!r}: {p}" for p in found]
     return Resource(name=name, path=path, relpath=rel, schema=schema, descriptor=res,
-                    refused=refused, problems=tuple(problems))
+                    refused=refused, problems=tuple(problems), parts=parts if not refused else ())
+
+
+def _parts(root: Path, name: str, listed: list, trusted: bool) -> tuple[tuple[str, Path], ...]:
+    """Each file of a multi-file resource, contained like any path: one that may not be read
+    refuses the whole resource (UnsafePath), so no part of a table is checked alone."""
+    from .paths import UnsafePath, contain
+
+    if not listed:
+        raise UnsafePath(f"resource {name!r} path: the list of files is empty; nothing to read")
+    out = []
+    for k, rel in enumerate(listed, start=1):
+        what = f"resource {name!r} path (file {k} of {len(listed)})"
+        if isinstance(rel, str) and "://" in rel and not rel.lower().startswith("file:"):
+            raise UnsafePath(f"{what} {rel[:200]!r}: remote files are not fetched (no network); not read")
+        out.append((rel, contain(root, rel, what, trusted)))
+    return tuple(out)
 
 
 def read_package(descriptor_path: Path, trusted: bool = False) -> Package:

@@ -32,17 +32,44 @@ def read_raw(resource: Resource) -> pd.DataFrame:
     """Read a CSV as strings exactly as written (no NA guessing), header checked against the schema."""
     if resource.refused:
         raise DataError(resource.refused)
-    try:
-        raw = pd.read_csv(resource.path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
-    except FileNotFoundError:
-        raise DataError(f"{resource.relpath}: file not found (table {resource.name})") from None
-    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise DataError(f"{resource.relpath}: cannot be read as UTF-8 CSV: {str(exc).splitlines()[0]}; "
-                        f"run `kzcn validate` for the exact lines") from None
+    fmt = str(resource.descriptor.get("format") or "").lower()
+    if resource.inline or fmt == "parquet" or (not fmt and resource.relpath.lower().endswith(".parquet")):
+        kind = "inline data" if resource.inline else "a Parquet file"
+        raise DataError(f"table {resource.name}: its rows are {kind}; kzcn.load reads CSV files only "
+                        f"(`kzcn validate` checks it)")
+    files = list(resource.parts) or [(resource.relpath, resource.path)]
+    frames = []
+    for k, (rel, path) in enumerate(files):  # several files: one table, the header in the first only
+        try:
+            frames.append(pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8",
+                                      **({} if k == 0 else {"header": None, "names": list(frames[0].columns)})))
+        except FileNotFoundError:
+            raise DataError(f"{rel}: file not found (table {resource.name})") from None
+        except pd.errors.EmptyDataError:
+            if k == 0:
+                raise DataError(f"{rel}: the file is empty (table {resource.name})") from None
+        except (UnicodeDecodeError, pd.errors.ParserError) as exc:
+            raise DataError(f"{rel}: cannot be read as UTF-8 CSV: {str(exc).splitlines()[0]}; "
+                            f"run `kzcn validate` for the exact lines") from None
+    raw = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    if len(frames) > 1:  # where each file's rows start, for messages that name the file and its line
+        raw.attrs["parts"] = [(rel, len(f), 2 if k == 0 else 1) for k, ((rel, _), f) in enumerate(zip(files, frames))]
     expected = resource.field_names
     if list(raw.columns) != expected:
         raise DataError(f"{resource.relpath}: header {list(raw.columns)} does not match the schema's fields {expected}")
     return raw
+
+
+def _place(raw: pd.DataFrame, pos: int) -> str:
+    """The line of data row `pos` ("line 5"), in its own file when the table has several ("b.csv line 2")."""
+    parts = raw.attrs.get("parts")
+    if not parts:
+        return f"line {pos + 2}"
+    for rel, rows, first in parts:
+        if pos < rows:
+            return f"{rel} line {pos + first}"
+        pos -= rows
+    return f"line {pos + 2}"
 
 
 def typed_frame(resource: Resource, raw: pd.DataFrame) -> pd.DataFrame:
@@ -54,18 +81,19 @@ def typed_frame(resource: Resource, raw: pd.DataFrame) -> pd.DataFrame:
         name = field["name"]
         values, failures = cast_column(raw[name], field, missing_values)
         for f in failures:
-            problems.append(f"line {f.position + 2} field {name}: {f.raw!r} is not a {field.get('type')}")
+            problems.append(f"{_place(raw, f.position)} field {name}: {f.raw!r} is not a {field.get('type')}")
         enum = enum_of(field)
         if enum is not None:
             col = raw[name]
             bad = ~col.isin(list(enum)) & ~col.isin(missing_values)
             for pos in bad.to_numpy().nonzero()[0]:
-                problems.append(f"line {pos + 2} field {name}: {col.iloc[pos]!r} is not one of {list(enum)}")
+                problems.append(f"{_place(raw, pos)} field {name}: {col.iloc[pos]!r} is not one of {list(enum)}")
         columns[name] = values
     if problems:
         shown = "; ".join(problems[:MAX_LISTED])
         more = f" (and {len(problems) - MAX_LISTED} more)" if len(problems) > MAX_LISTED else ""
-        raise DataError(f"{resource.relpath}: {shown}{more}; run `kzcn validate` for the full report")
+        where = f"table {resource.name}" if raw.attrs.get("parts") else resource.relpath
+        raise DataError(f"{where}: {shown}{more}; run `kzcn validate` for the full report")
     frame = pd.DataFrame(columns, index=pd.RangeIndex(len(raw)))
     frame.attrs.update({
         "name": resource.name,

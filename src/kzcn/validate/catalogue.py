@@ -38,10 +38,12 @@ _CODES = [
          "file, or may not be read: a path out of the package (absolute, `..`, `~`, `$VAR`, `file://`, a symlink "
          "leading out) or not a regular file (a FIFO, a device); such a file is named and never opened.",
          "{detail}", layer=FILE),
-    Code("source-error", "Empty or unreadable file", "The file is empty, or cannot be read as a table at all.",
+    Code("source-error", "Empty or unreadable file", "The file is empty, or cannot be read as a table at all "
+         "(a truncated or corrupt compressed file, a zip of several files, inline data that is not rows).",
          "{detail}", layer=FILE),
-    Code("format-error", "Unsupported format", "The resource is not a CSV file this validator can read "
-         "(another format, compression, or a dialect option it does not support).", "{detail}", layer=FILE),
+    Code("format-error", "Unsupported format", "The resource is not one this validator can read (another "
+         "format than CSV, Parquet or inline data, a compression other than gz, zip, bz2 and xz, or a dialect "
+         "option it does not support).", "{detail}", layer=FILE),
     Code("encoding-error", "Not UTF-8", "The file is not valid UTF-8; the message names the encoding the "
          "bytes look like (UTF-16, cp1251, latin-1) and the first bad byte.", "{detail}", layer=FILE),
     Code("byte-order-mark", "Byte order mark", "The file starts with a UTF-8 byte order mark (BOM), as "
@@ -89,6 +91,11 @@ _CODES = [
          "an extra cell {cell!r} in column {field_number}: the header has {width} columns"),
     Code("missing-cell", "Missing cell", "A row has fewer cells than the header.",
          "the row has {count} cells, the header has {width}: no cell for field {field_name!r} (column {field_number})"),
+    Code("repeated-header", "Header repeated in a later file", "A later file of a multi-file resource starts "
+         "with the first file's header row. The spec puts the header in the first file only, so the row is read "
+         "as data (frictionless drops it instead, and with it the first row of a file written as the spec says).",
+         "the first row repeats the header of {first}: the header belongs in the first file only, so this row is "
+         "read as data; remove it", severity=WARNING, frictionless=False),
     Code("formula-cell", "Spreadsheet formula", "A text cell starts with =, +, - or @, so a spreadsheet "
          "would run it as a formula when the file is opened (CSV injection).",
          "the text {cell!r} starts with {char!r}: a spreadsheet would run it as a formula",

@@ -56,6 +56,7 @@ def input_files(package: Package, rules=None) -> set[Path]:
     files = {package.descriptor_path.resolve()}
     for res in package.resources:
         files.add(res.path.resolve())
+        files.update(part.resolve() for _, part in res.parts)  # every file of a multi-file table
         for key in ("schema", "dialect"):
             if isinstance(res.descriptor.get(key), str):
                 files.add((package.root / res.descriptor[key]).resolve())
@@ -197,6 +198,9 @@ def _validate(target, rules, strict: bool, spent, trusted: bool = False) -> Repo
     by_name = {r.name: r for r in package.resources}
     frames = LazyFrames({name: (lambda c=check, r=by_name[name]: TypedTable(c, r)) for name, check in checks.items()})
     findings += _run_rules(package, frames, rules_path, rule_stats)
+    from .locate import relocate  # rows of several files or inline data: each finding to its own place
+
+    findings = relocate(findings, {n: c.parsed.locate for n, c in checks.items() if c.parsed.locate is not None})
 
     from .budget import cap_report
 

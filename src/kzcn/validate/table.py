@@ -29,8 +29,16 @@ def _empty_table(res: Resource):
 
 
 def check_table(res: Resource):
-    """Layers 1 and 2 (except foreign keys) on one resource: (TableCheck or None, findings, stats)."""
-    from .schema import check_cells, check_header, formula_findings, key_findings, schema_problems
+    """Layers 1 and 2 (except foreign keys) on one resource: (TableCheck or None, findings, stats).
+
+    A plain CSV file is read here; rows from elsewhere (several files, a compressed file,
+    inline `data`, Parquet) come from their own readers (kzcn.validate.resources), which then
+    hand their rows to `check_parsed` like a CSV's."""
+    from .resources import reader_for
+
+    special = reader_for(res)
+    if special is not None:
+        return special(res)
     from .structure import dialect_of, parse_csv, read_file
 
     where = _where(res)
@@ -56,17 +64,36 @@ def check_table(res: Resource):
         findings.append(too_big)
         return None, findings, stats
     schema = res.schema if isinstance(res.schema, dict) else {}
-    findings += schema_problems(schema, where)
     fields = [f for f in (schema.get("fields") or []) if isinstance(f, dict) and isinstance(f.get("name"), str)]
-    declared = bool(fields)
-    # "" is missing for every field (the default): read it as null at once, no copies later
-    dialect.empty_is_null = all("" in [str(m) for m in (f.get("missingValues", schema.get("missingValues", [""])) or [])]
-                                for f in fields) if fields else "" in [str(m) for m in schema.get("missingValues", [""])]
+    apply_missing(dialect, schema)
     holder = [data]
     del data  # parse_csv lets go of the bytes before pyarrow parses (see structure.parse_csv)
     parsed = parse_csv(holder, offset, dialect, len(fields), where, path=None if legacy else res.path)
     findings += parsed.findings
     stats.update(rows=parsed.n_rows, fields=parsed.width, lines=parsed.total_lines, parse=parsed.path_taken)
+    return check_parsed(res, parsed, findings, stats)
+
+
+def apply_missing(dialect, schema: dict) -> None:
+    """"" is missing for every field (the default): the parse reads it as null at once, no copies later."""
+    fields = [f for f in (schema.get("fields") or []) if isinstance(f, dict) and isinstance(f.get("name"), str)]
+    dialect.empty_is_null = all("" in [str(m) for m in (f.get("missingValues", schema.get("missingValues", [""])) or [])]
+                                for f in fields) if fields else "" in [str(m) for m in schema.get("missingValues", [""])]
+
+
+def check_parsed(res: Resource, parsed, findings: list, stats: dict, schema: dict | None = None):
+    """Layer 2 on a table's rows, however they were read: (TableCheck or None, findings, stats).
+
+    `schema` replaces the resource's own for the cell checks (a Parquet file's typed columns
+    are checked as their canonical text); `findings` so far are extended and returned."""
+    from .schema import check_cells, check_header, formula_findings, key_findings, schema_problems
+
+    where = _where(res)
+    declared_schema = res.schema if isinstance(res.schema, dict) else {}
+    findings += schema_problems(declared_schema, where)
+    schema = declared_schema if schema is None else schema
+    fields = [f for f in (schema.get("fields") or []) if isinstance(f, dict) and isinstance(f.get("name"), str)]
+    declared = bool(fields)
     if parsed.labels == [] and parsed.n_rows == 0:
         findings.append(cat.make("source-error", line=1, **where,
                                  detail=f"{res.relpath}: the file has neither a header nor rows"))
@@ -74,7 +101,7 @@ def check_table(res: Resource):
     if not declared:  # no schema: infer one as frictionless does, and check against it
         from ..package.infer import infer_schema
 
-        schema = {**schema, **infer_schema(parsed, dialect.header)}
+        schema = {**schema, **infer_schema(parsed, parsed.labels is not None)}
         fields, declared = schema["fields"], True
         stats["schema"] = "inferred"
     dialect_raw = res.descriptor.get("dialect") if isinstance(res.descriptor.get("dialect"), dict) else {}

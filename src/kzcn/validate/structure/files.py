@@ -54,19 +54,19 @@ def _declared_encoding(res: Resource) -> str | None:
     return None if name in ("utf-8", "utf-8-sig") else name
 
 
-def _format_problem(res: Resource) -> str | None:
-    rel = res.relpath.lower()
+def format_problem(res: Resource, relpath: str | None = None) -> str | None:
+    """Why a file is not read as CSV (another format), else None. `relpath` is the file's name
+    without its compression extension (`a.csv.gz` is read as `a.csv`)."""
+    shown = relpath or res.relpath
+    rel = shown.lower()
     if "://" in rel:
         return None
     fmt = str(res.descriptor.get("format") or "").lower()
-    for ext in (".gz", ".zip", ".bz2", ".xz", ".zst"):
-        if rel.endswith(ext) or res.descriptor.get("compression"):
-            return f"{res.relpath}: compressed resources are not read by this validator; not checked"
     suffix = Path(rel).suffix.lstrip(".")
     if fmt and fmt not in CSV_FORMATS:
-        return f"{res.relpath}: format {fmt!r} is not CSV; not checked"
+        return f"{shown}: format {fmt!r} is not CSV; not checked"
     if not fmt and suffix and suffix not in CSV_FORMATS:
-        return f"{res.relpath}: a .{suffix} file is not CSV; not checked"
+        return f"{shown}: a .{suffix} file is not CSV; not checked"
     return None
 
 
@@ -81,7 +81,7 @@ def read_file(res: Resource, where: dict, stats: dict) -> tuple[bytes | None, in
     if "://" in res.relpath:
         return None, 0, None, [cat.make("scheme-error", **where, detail=(
             f"{res.relpath}: remote files are not fetched (no network); not checked"))]
-    problem = _format_problem(res)
+    problem = format_problem(res)
     if problem:
         return None, 0, None, [cat.make("format-error", **where, detail=problem)]
     from ...package.limits import current
@@ -100,12 +100,19 @@ def read_file(res: Resource, where: dict, stats: dict) -> tuple[bytes | None, in
         return None, 0, None, [too_big]
     stats["bytes"] = len(data)
     findings = _file_checks(res, data, where)
+    data, offset, legacy, more = decode_text(res, data, where)
+    return data, offset, legacy, findings + more
 
+
+def decode_text(res: Resource, data: bytes, where: dict, line: int | None = 1):
+    """A file's bytes as UTF-8 text: (bytes or None when they are not text, where the text
+    starts, the legacy encoding the resource declares or None, findings)."""
+    findings: list = []
     legacy = _declared_encoding(res)
     if legacy:
         try:
             data = data.decode(legacy).encode("utf-8")
-            findings.append(cat.make("encoding-error", severity=WARNING, line=1, **where, detail=(
+            findings.append(cat.make("encoding-error", severity=WARNING, line=line, **where, detail=(
                 f"the descriptor declares encoding {legacy}; the file was read as such, "
                 f"but UTF-8 is what every reader expects: convert it")))
         except (UnicodeDecodeError, LookupError) as exc:

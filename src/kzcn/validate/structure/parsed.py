@@ -25,6 +25,7 @@ class ParsedCsv:
     findings: list = field(default_factory=list)
     path_taken: str = "fast"
     total_lines: int = 0
+    locate: object = None  # where findings really are, when rows come from several files or inline data (validate.locate)
 
     @property
     def n_rows(self) -> int:
