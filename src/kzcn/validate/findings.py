@@ -43,6 +43,7 @@ class Finding:
             d["rule"] = self.rule
         d["rule_rationale"] = self.rule_rationale
         d["hint"] = self.hint
+        d["row"] = d["column"] = None  # frictionless's rowNumber and fieldNumber, where known (catalogue.Located)
         return d
 
     def sort_key(self):

@@ -191,6 +191,9 @@ def _validate(target, rules, strict: bool, spent, trusted: bool = False) -> Repo
     for res in package.resources:
         if res.name in checks:
             findings += foreign_key_findings(checks[res.name], res.name, res.schema, checks, known, _where(res))
+    from .descriptor import descriptor_findings, merge
+
+    findings = merge(descriptor_findings(package), findings, package)
     findings.sort(key=_sort_key)
 
     rule_stats: dict = {"file": _relative(rules_path, package.root) if rules_path else None}
