@@ -41,7 +41,14 @@ def frictionless(target: Path) -> tuple[bool, list[tuple]]:
     warnings.filterwarnings("ignore")
     from frictionless import validate
 
-    report = validate(str(target))
+    import os
+
+    here = os.getcwd()
+    os.chdir(target.parent)  # as a user runs it: in the folder, the file by name (an absolute path
+    try:                     # to a CSV is "not safe" to frictionless)
+        report = validate(target.name)
+    finally:
+        os.chdir(here)
     out = [_tuple(e.type, None, None) for e in report.errors]
     for task in report.tasks:
         for e in task.errors:
