@@ -82,6 +82,9 @@ def _run_rules(package: Package, frames: dict, rules_path: Path | None, stats: d
     if rules_path is None:
         stats["status"] = "no rules file"
         return []
+    from .lazypandas import restore
+
+    restore()  # the rules build pandas frames from Arrow: pyarrow must know pandas from here on
     try:
         from .rules import run_rules
     except ImportError as exc:
