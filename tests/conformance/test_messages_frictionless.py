@@ -122,3 +122,16 @@ def test_a_uri_with_a_space_says_so(tmp_path):
     by_row = {f.row: f.message for f in report.errors}
     assert "contains a space at character 22" in by_row[2] and "scheme" not in by_row[2]
     assert "no scheme" in by_row[4]
+
+
+def test_github_annotations_of_a_descriptor_and_of_a_cell(tmp_path, monkeypatch):
+    """A cell's annotation has line= and col= (the field's position); a descriptor's names the descriptor
+    file, with no line and so no column."""
+    from kzcn.validate.formats import render
+
+    target = table(tmp_path, b"a\nx\n", [{"name": "a", "type": "integer", "constraints": {"required": "yes"}}])
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    lines = render(kzcn(target)[2], "github").splitlines()
+    assert any(x.startswith("::error file=data.csv,line=2,col=1,title=type-error (a)::") for x in lines), lines
+    assert any(x.startswith("::error file=datapackage.json,title=field-error (a)::") for x in lines), lines
