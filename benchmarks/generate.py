@@ -69,7 +69,7 @@ FAULT_CLASSES = {
     "foreign-key": ("foreign-key", "source_id"),
     "period-order": (PERIOD_RULE, "period_end"),
     "missing-cell": ("missing-cell", "notes"),
-    "extra-cell": ("extra-cell", None),
+    "extra-cell": ("extra-cell", ""),  # a cell beyond the header has no field (frictionless's fieldName "")
     "formula-cell": ("formula-cell", "source_span"),
 }
 

@@ -34,6 +34,7 @@ sys.path.insert(0, str(HERE))
 
 import faultcheck  # noqa: E402
 import generate  # noqa: E402
+import small  # noqa: E402
 
 BIN = Path(sys.executable).parent
 PY = sys.executable
@@ -209,6 +210,7 @@ def run(sizes: list[str], quick: bool, tools: tuple[str, ...], log) -> dict:
     for p in scratch.iterdir():
         p.unlink()
     scratch.rmdir()
+    results["small"] = small.measure(KZCN, FRICTIONLESS, ROOT, 3 if quick else REPO_RUNS, log)
     results["total_seconds"] = round(time.perf_counter() - t0, 1)
     results["quick"] = quick
     return results
@@ -388,7 +390,8 @@ def render(results: dict) -> str:
         "folder (progress bars off), a pandas datasource with a CSV asset per table read as text, suites "
         "compiled from the same schemas and rules, one checkpoint, SUMMARY results.", ""]
     lines += [ENGINE, SCALE_OUT]
-    return "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n"
+    return small.splice(text, small.render(results["small"])) if results.get("small") else text
 
 
 ENGINE = """## How `kzcn validate` gets its speed, and what it costs
@@ -478,9 +481,19 @@ def main(argv=None) -> int:
     ap.add_argument("--sizes", help="comma-separated sizes among " + ", ".join(generate.SIZES))
     ap.add_argument("--tools", default=",".join(TOOLS), help="comma-separated tools among " + ", ".join(TOOLS))
     ap.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    ap.add_argument("--small-only", action="store_true",
+                    help="measure only the small packages, cold (benchmarks/small.py) and rewrite that section")
     ap.add_argument("--render-only", action="store_true",
                     help="rewrite RESULTS.md from benchmarks/data/last-run.json without measuring")
     args = ap.parse_args(argv)
+    if args.small_only:
+        measured = small.measure(KZCN, FRICTIONLESS, ROOT, REPO_RUNS, lambda m: print(m, flush=True))
+        current = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+        tmp = args.out.with_name(args.out.name + ".tmp")
+        tmp.write_text(small.splice(current, small.render(measured)), encoding="utf-8")
+        os.replace(tmp, args.out)
+        print(f"wrote the small-packages section of {args.out}")
+        return 0
     if args.render_only:
         results = json.loads((HERE / "data" / "last-run.json").read_text(encoding="utf-8"))
         tmp = args.out.with_name(args.out.name + ".tmp")

@@ -204,10 +204,11 @@ def test_foreign_keys_across_tables_self_reference_and_composite(tmp_path):
     assert any("'9' is not a id of table parent" in f.message for f in r.findings)
 
 
-def test_foreign_key_to_a_missing_table_is_a_schema_error(tmp_path):
+def test_foreign_key_to_a_missing_table_is_a_resource_error(tmp_path):
+    """frictionless: "failed to handle a foreign key for resource ... as resource ... does not exist"."""
     sch = schema(("x", "string"), foreignKeys=[{"fields": "x", "reference": {"resource": "nope", "fields": "id"}}])
     r = run(tmp_path, "x\n1\n", sch)
-    assert [f.code for f in r.findings] == ["schema-error"] and "'nope'" in r.findings[0].message
+    assert [f.code for f in r.findings] == ["resource-error"] and "'nope'" in r.findings[0].message
 
 
 # ----------------------------------------------------------------------------- labels, fieldsMatch, inference

@@ -46,7 +46,10 @@ def test_json_report_is_the_published_contract(kzcn_cli, package_copy):
     assert report["valid"] is False
     err = next(e for e in report["errors"] if e["code"] == "constraint-error")
     # the contract's keys, plus rule_rationale and hint, which layers 1 and 2 leave null
-    assert set(err) == {"code", "severity", "resource", "path", "line", "field", "message", "rule_rationale", "hint"}
+    assert set(err) == {"code", "severity", "resource", "path", "line", "field", "message", "rule_rationale", "hint",
+                        "row", "column"}
+    header = (package_copy / "datasets/people.csv").read_text().splitlines()[0].split(",")
+    assert (err["row"], err["column"]) == (3, header.index("country_code") + 1)  # frictionless's rowNumber, fieldNumber
     assert err["rule_rationale"] is None and err["hint"] is None
     assert (err["resource"], err["path"], err["line"], err["field"]) == ("people", "datasets/people.csv", 3, "country_code")
     stats = report["stats"]
@@ -58,12 +61,27 @@ def test_json_report_is_the_published_contract(kzcn_cli, package_copy):
 def test_github_annotations(kzcn_cli, package_copy):
     ed.set_cell(package_copy / "datasets/people.csv", 3, "country_code", "kaz, 100%")
     ed.set_cell(package_copy / "datasets/people.csv", 4, "notes", "@mention")
-    r = kzcn_cli("validate", package_copy, "--format", "github")
+    header = (package_copy / "datasets/people.csv").read_text().splitlines()[0].split(",")
+    col, notes = header.index("country_code") + 1, header.index("notes") + 1
+    r = kzcn_cli("validate", package_copy, "--format", "github", cwd=package_copy, env={"GITHUB_WORKSPACE": ""})
     lines = r.stdout.splitlines()
     err = next(x for x in lines if "title=constraint-error" in x)
-    assert err.startswith("::error file=datasets/people.csv,line=3,title=constraint-error (country_code)::")
+    assert err.startswith(f"::error file=datasets/people.csv,line=3,col={col},title=constraint-error (country_code)::")
     assert "100%25" in err  # data escaped as GitHub wants
-    assert any(x.startswith("::warning file=datasets/people.csv,line=4,title=formula-cell (notes)::") for x in lines)
+    assert any(x.startswith(f"::warning file=datasets/people.csv,line=4,col={notes},title=formula-cell (notes)::")
+               for x in lines)
+
+
+def test_github_annotation_files_are_relative_to_the_workspace(kzcn_cli, package_copy):
+    """A descriptor below the repository root: file= must still name the file from the root."""
+    ed.set_cell(package_copy / "datasets/people.csv", 3, "country_code", "kaz")
+    workspace = package_copy.parent
+    sub = package_copy.relative_to(workspace).as_posix()
+    for env, cwd in (({"GITHUB_WORKSPACE": str(workspace)}, package_copy / "datasets"),
+                     ({"GITHUB_WORKSPACE": ""}, workspace)):  # empty: the working directory is the base
+        r = kzcn_cli("validate", package_copy, "--format", "github", cwd=cwd, env=env)
+        err = next(x for x in r.stdout.splitlines() if "title=constraint-error" in x)
+        assert err.startswith(f"::error file={sub}/datasets/people.csv,line=3,"), (env, err)
 
 
 def test_output_writes_the_json_report_atomically(kzcn_cli, package_copy, tmp_path):

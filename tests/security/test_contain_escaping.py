@@ -38,7 +38,7 @@ def test_github_output_has_one_command_per_finding(sandbox):
     lines = done.stdout.splitlines()
     commands = [line for line in lines[:-1] if not line.startswith("::notice title=kzcn validate::checked ")]
     assert len(commands) == len(lines) - 2  # one notice names the descriptor checked
-    assert all(re.match(r"^::(error|warning) file=[^:,]*(,line=\d+)?,title=[^:]*::", l) for l in commands), lines
+    assert all(re.match(r"^::(error|warning) file=[^:,]*(,line=\d+)?(,col=\d+)?,title=[^:]*::", l) for l in commands), lines
     assert lines[-1].startswith("kzcn validate:")
     assert "\x1b" not in done.stdout and "owned" in done.stdout  # the text is there, as data
     props = [l.split("::")[1] for l in lines[:-1]]

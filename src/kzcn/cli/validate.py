@@ -40,8 +40,23 @@ def run(args) -> int:
 
     limits = limits_from(args)
     use_batch_memory_pool()
+    if args.rules is None and not _has_rules(args):
+        from ..validate.lazypandas import defer
+
+        defer()  # no rules, no pandas (kzcn.validate.lazypandas): a third of a cold start
     with using(limits):
         return _run(args, limits)
+
+
+def _has_rules(args) -> bool:
+    """Whether the run will read a rules file (then pandas is needed, or may be)."""
+    from ..package.descriptor import open_package
+    from ..validate.run import resolve_rules
+
+    try:
+        return resolve_rules(open_package(args.target, trusted=args.trusted), None) is not None
+    except Exception:  # noqa: BLE001 - validate() reports the problem itself; assume rules
+        return True
 
 
 def _run(args, limits) -> int:

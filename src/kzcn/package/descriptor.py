@@ -91,7 +91,8 @@ class Resource:
     """One tabular resource: its name, the absolute path of its CSV and its Table Schema.
 
     `refused` says why the resource's file, schema or dialect may not be read (a path leaving
-    the package, a FIFO: kzcn.package.paths); then `path` names nothing and nothing is read.
+    the package, a FIFO: kzcn.package.paths; a schema missing or remote: kzcn.package.schemaref);
+    then `path` names nothing and nothing is read.
     `problems` are faults of the descriptor's shape, found while reading it (a schema-error each).
     """
 
@@ -103,6 +104,8 @@ class Resource:
     refused: str | None = None
     problems: tuple[str, ...] = ()
     parts: tuple[tuple[str, Path], ...] = ()  # (relpath, path) of each file when `path` is a list
+    refused_code: str = "scheme-error"  # the finding `refused` makes: schema-error for a schema not read
+    raw_schema: dict | None = field(default=None, repr=False, compare=False)  # as written, for the profile check
 
     @property
     def inline(self) -> bool:
@@ -269,7 +272,10 @@ def _resource(root: Path, descriptor_path: Path, i: int, res: dict, trusted: boo
         rel = descriptor_path.name
     if not isinstance(rel, str):
         raise TargetError(f"{descriptor_path}: resource {name!r} has no local path")
-    refused, path, schema = None, root / f".kzcn-refused-{i + 1}", {"fields": []}
+    refused, refused_code, path, schema = None, "scheme-error", root / f".kzcn-refused-{i + 1}", {"fields": []}
+    from .schemaref import read_schema
+
+    ref = read_schema(root, res.get("schema"), f"resource {name!r} schema", trusted)
     try:
         if listed is not None:
             parts = _parts(root, name, listed, trusted)
@@ -280,12 +286,15 @@ def _resource(root: Path, descriptor_path: Path, i: int, res: dict, trusted: boo
             path = root / f".kzcn-remote-{i + 1}"  # the validator reports it; nothing fetches it
         else:
             path = contain(root, rel, f"resource {name!r} path", trusted)
-        schema = _read_part(root, res.get("schema"), f"resource {name!r} schema", trusted)
+        if ref.refused:  # this resource alone is not checked (kzcn.package.schemaref)
+            raise UnsafePath(ref.refused)
+        schema = ref.schema
         dialect = _read_part(root, res.get("dialect"), f"resource {name!r} dialect", trusted)
         if isinstance(res.get("dialect"), str):
             res = {**res, "dialect": dialect}
     except UnsafePath as exc:
         refused, path, schema = str(exc), root / f".kzcn-refused-{i + 1}", {"fields": []}
+        refused_code = ref.code if ref.refused and str(exc) == ref.refused else "scheme-error"
     except TargetError as exc:  # a schema or dialect file that cannot be read: this resource's fault
         problems.append(str(exc))
         schema = {"fields": []}
@@ -300,7 +309,8 @@ def _resource(root: Path, descriptor_path: Path, i: int, res: dict, trusted: boo
     res, found = clean_resource(res)
     problems += [f"{descriptor_path.name}: resource {name!r}: {p}" for p in found]
     return Resource(name=name, path=path, relpath=rel, schema=schema, descriptor=res,
-                    refused=refused, problems=tuple(problems), parts=parts if not refused else ())
+                    refused=refused, problems=tuple(problems), parts=parts if not refused else (),
+                    refused_code=refused_code, raw_schema=ref.schema if isinstance(ref.schema, dict) else None)
 
 
 def _parts(root: Path, name: str, listed: list, trusted: bool) -> tuple[tuple[str, Path], ...]:
@@ -320,15 +330,16 @@ def _parts(root: Path, name: str, listed: list, trusted: bool) -> tuple[tuple[st
 
 
 def read_package(descriptor_path: Path, trusted: bool = False) -> Package:
-    descriptor = read_structured(descriptor_path)
+    from .tabletarget import is_table_file, table_descriptor
+
+    # a bare CSV is a package of one resource with an inferred schema (kzcn.package.tabletarget)
+    descriptor = table_descriptor(descriptor_path) if is_table_file(descriptor_path) else read_structured(descriptor_path)
     root = descriptor_path.parent
     resources = []
     listed = descriptor.get("resources")
-    if listed is not None and not isinstance(listed, list):
-        raise TargetError(f"{descriptor_path}: resources must be a list, found {type(listed).__name__}")
-    for i, res in enumerate(listed or []):
-        if not isinstance(res, dict):
-            raise TargetError(f"{descriptor_path}: resource {i + 1} is not a mapping")
+    for i, res in enumerate(listed if isinstance(listed, list) else []):  # not a list: the profile says so
+        if not isinstance(res, dict):  # the profile check reports it; the other resources are read
+            continue
         resources.append(_resource(root, descriptor_path, i, res, trusted))
     return Package(root=root, descriptor_path=descriptor_path, descriptor=descriptor, resources=tuple(resources),
                    trusted=trusted)

@@ -7,10 +7,11 @@ the defects it lets through (unclosed quotes, whitespace around quotes, stray qu
 endings, spreadsheet formulas, a byte order mark) get codes of our own. The README's table of
 codes is generated from this module (`markdown_table()`), so the two cannot drift apart.
 
-Findings made here carry two extra attributes for people who compare with frictionless: `row`
-(frictionless's rowNumber: the CSV record, header = 1) and `field_number` (1-based position).
-They are not part of the published JSON contract; `line` is (the line an editor shows; it
-differs from `row` only after a quoted cell that spans lines).
+Findings made here carry frictionless's coordinates beside ours: `row` (its rowNumber: the CSV
+record, header = 1) and `field_number` (1-based position), in the JSON report as `row` and
+`column` next to `line` (the line an editor shows; it differs from `row` only after a quoted
+cell that spans lines); a descriptor finding also has `pointer`, the JSON pointer of the faulty
+property.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 
 from .findings import ERROR, WARNING, Finding
 
-FILE, STRUCTURE, SCHEMA = "file", "structure", "schema"
+DESCRIPTOR, FILE, STRUCTURE, SCHEMA = "descriptor", "file", "structure", "schema"
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,18 @@ class Code:
 
 
 _CODES = [
+    # -- descriptor: the package, resource and schema descriptors against the official profiles
+    Code("package-error", "Package descriptor problem", "The data package descriptor breaks its profile (Data "
+         "Package v1 or v2: a `title` that is not text, `resources` missing, a licence with neither `name` nor "
+         "`path`) or names two resources alike; the message gives the JSON pointer of the faulty property.",
+         "{detail}", layer=DESCRIPTOR),
+    Code("resource-error", "Resource descriptor problem", "A resource descriptor breaks its profile (no `name`, "
+         "a `path` of the wrong shape) or names a resource that does not exist (a foreign key's reference); "
+         "the rest of the package is still checked.", "{detail}", layer=DESCRIPTOR),
+    Code("field-error", "Field descriptor problem", "A field of a Table Schema breaks its profile: an unknown "
+         "type, a format its type does not have (`format: '%Y-%m-%d'` on a string), a constraint of the wrong "
+         "type or one its type does not support; the field's affected check is skipped.", "{detail}",
+         layer=DESCRIPTOR),
     # -- file: the bytes as a whole
     Code("scheme-error", "File not found or not allowed", "The resource's file does not exist, is not a local "
          "file, or may not be read: a path out of the package (absolute, `..`, `~`, `$VAR`, `file://`, a symlink "
@@ -97,12 +110,15 @@ _CODES = [
          "the first row repeats the header of {first}: the header belongs in the first file only, so this row is "
          "read as data; remove it", severity=WARNING, frictionless=False),
     Code("formula-cell", "Spreadsheet formula", "A text cell starts with =, +, - or @, so a spreadsheet "
-         "would run it as a formula when the file is opened (CSV injection).",
-         "the text {cell!r} starts with {char!r}: a spreadsheet would run it as a formula",
+         "would run it as a formula when the file is opened (CSV injection). A sign followed only by digits, "
+         "spaces, dots, dashes and parentheses (a phone number such as +55 21 2345-6789, a signed number) is "
+         "not a formula and is not reported.",
+         "the text {cell!r} starts with {char!r}: {effect}",
          severity=WARNING, frictionless=False),
     # -- schema: types, constraints, keys
-    Code("schema-error", "Schema problem", "The Table Schema itself is faulty (an unknown type, a key naming a "
-         "field or table that does not exist); the affected check is skipped.", "{detail}", layer=SCHEMA),
+    Code("schema-error", "Schema problem", "The Table Schema itself is faulty (it breaks the Table Schema "
+         "profile, a key names a field that does not exist), or cannot be read (missing, remote: nothing is "
+         "fetched); the affected check is skipped, or the resource is not checked.", "{detail}", layer=SCHEMA),
     Code("type-error", "Wrong type", "A cell is not a value of its field's type (a word in a number column, "
          "an impossible date). The cell alone is reported; the rest of the column is still checked.",
          "{cell!r} is not {expected}", layer=SCHEMA),
@@ -125,9 +141,14 @@ class Located(Finding):
 
     row: int | None = None
     field_number: int | None = None
+    pointer: str | None = None  # JSON pointer of the faulty property, for descriptor findings
 
     def to_dict(self) -> dict:
-        return Finding.to_dict(self)  # the contract's keys only
+        d = Finding.to_dict(self)
+        d["row"], d["column"] = self.row, self.field_number
+        if self.pointer is not None:
+            d["pointer"] = self.pointer
+        return d
 
 
 def message(code: str, **params) -> str:
@@ -136,13 +157,13 @@ def message(code: str, **params) -> str:
 
 
 def make(code: str, *, resource=None, path=None, line=None, field=None, row=None, field_number=None,
-         severity: str | None = None, msg: str | None = None, **params) -> Located:
+         severity: str | None = None, msg: str | None = None, pointer: str | None = None, **params) -> Located:
     """A finding of a catalogued code, its severity from the catalogue unless given."""
     entry = CATALOGUE[code]
     if msg is None:
         msg = entry.template.format(field_number=field_number, field_name=field, line=line, row=row, **params)
     return Located(code=code, severity=severity or entry.severity, message=msg, resource=resource,
-                   path=path, line=line, field=field, row=row, field_number=field_number)
+                   path=path, line=line, field=field, row=row, field_number=field_number, pointer=pointer)
 
 
 def markdown_table() -> str:

@@ -5,7 +5,9 @@ plain words why. The JSON shape is a published contract:
 {"valid", "errors", "warnings", "stats"}, each finding
 {"code", "severity", "resource", "path", "line", "field", "message"}, plus "rule" for rules, and
 "rule_rationale" and "hint" on every finding: the rule's one-line reason and what to do about it
-for layer 3, null for layers 1 and 2 (whose codes explain themselves in the catalogue).
+for layer 3, null for layers 1 and 2 (whose codes explain themselves in the catalogue); then
+"row" and "column", frictionless's rowNumber and fieldNumber where a finding has them (null
+otherwise), and "pointer" on a descriptor finding. Keys are only ever added, never renamed.
 """
 from __future__ import annotations
 
@@ -43,6 +45,7 @@ class Finding:
             d["rule"] = self.rule
         d["rule_rationale"] = self.rule_rationale
         d["hint"] = self.hint
+        d["row"] = d["column"] = None  # frictionless's rowNumber and fieldNumber, where known (catalogue.Located)
         return d
 
     def sort_key(self):

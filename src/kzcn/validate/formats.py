@@ -5,8 +5,9 @@ terminals turn `path:line` into a link, and under a rule's finding an indented l
 rule's rationale and what to do; then the descriptor checked and one summary line with the counts.
 json: the published contract {"valid", "errors", "warnings", "stats"} (Report.to_json);
 stats.descriptor is the absolute path of the descriptor checked.
-github: one workflow command per finding, `::error file=…,line=…,title=…::message` (or
-`::warning`), the rationale and hint on the message's second line, so a pull request shows each
+github: one workflow command per finding, `::error file=…,line=…,col=…,title=…::message` (or
+`::warning`; `file` relative to GITHUB_WORKSPACE or the working directory, `col` the field's
+position), the rationale and hint on the message's second line, so a pull request shows each
 finding on its line; then a `::notice::` naming the descriptor checked, and the summary line.
 A reader can always tell which package was read: a green result about files nobody opened is the
 failure this guards against.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from pathlib import Path
 
 from .findings import ERROR, WARNING
 
@@ -133,15 +135,35 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def annotation_path(path: str, report, env=None) -> str:
+    """A finding's file as GitHub wants it: relative to the workspace (`GITHUB_WORKSPACE`, else the
+    working directory), so an annotation attaches when the descriptor is not at the repository
+    root. Finding paths are relative to the package root, the descriptor's folder."""
+    import os
+
+    descriptor = (report.stats or {}).get("descriptor")
+    if not descriptor:
+        return path
+    env = os.environ if env is None else env
+    try:
+        base = env.get("GITHUB_WORKSPACE") or os.getcwd()
+        return Path(os.path.relpath(Path(descriptor).parent / path, base)).as_posix()
+    except (OSError, ValueError):  # no working directory, another drive
+        return path
+
+
 def render_github(report) -> str:
     out = []
     for f in sorted(report.findings, key=lambda f: (f.path or "~",) + _order(f)):
         kind = "error" if f.severity == ERROR else "warning"
         props = []
         if f.path:
-            props.append(f"file={_escape_property(f.path)}")
+            props.append(f"file={_escape_property(annotation_path(f.path, report))}")
             if f.line is not None:
                 props.append(f"line={int(f.line)}")
+                number = getattr(f, "field_number", None)
+                if number is not None:  # the field's position on that line
+                    props.append(f"col={int(number)}")
         title = f.code + (f" ({f.field})" if f.field else "")
         props.append(f"title={_escape_property(title)}")
         where = f"{f.resource}: " if f.resource and not f.path else ""

@@ -83,6 +83,9 @@ def _run_rules(package: Package, frames: dict, rules_path: Path | None, stats: d
     if rules_path is None:
         stats["status"] = "no rules file"
         return []
+    from .lazypandas import restore
+
+    restore()  # the rules build pandas frames from Arrow: pyarrow must know pandas from here on
     try:
         from .rules import run_rules
     except ImportError as exc:
@@ -192,6 +195,9 @@ def _validate(target, rules, strict: bool, spent, trusted: bool = False) -> Repo
     for res in package.resources:
         if res.name in checks:
             findings += foreign_key_findings(checks[res.name], res.name, res.schema, checks, known, _where(res))
+    from .descriptor import descriptor_findings, merge
+
+    findings = merge(descriptor_findings(package), findings, package)
     findings.sort(key=_sort_key)
 
     rule_stats: dict = {"file": _relative(rules_path, package.root) if rules_path else None}

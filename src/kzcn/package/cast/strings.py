@@ -38,5 +38,18 @@ def _read_string(field):
     return read
 
 
+def why_not_uri(cell: str) -> str:
+    """What is wrong with a cell that is not a URI, in words a curator can act on."""
+    if cell != cell.strip():
+        return "it has whitespace at its start or end"
+    for i, ch in enumerate(cell):
+        if ch.isspace():
+            what = "a space" if ch == " " else f"a whitespace character {ch!r}"
+            return f"it contains {what} at character {i + 1} (a URI has none: write a space as %20)"
+    if not re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", cell):
+        return "it has no scheme (such as https:) at its start"
+    return "it has nothing after its scheme"
+
+
 def _read_any(field):
     return lambda cell: cell

@@ -116,7 +116,8 @@ def check_cells(parsed: ParsedCsv, header: Header, schema: dict, where: dict) ->
         budget.drop(res, "extra-cell", surplus - budget.cap)  # one row of a million cells: list the first
         for k in range(min(surplus, budget.cap)):
             cell = extra[k] if k < len(extra) else ""
+            # field "": the cell has no field, and frictionless's fieldName says so the same way
             cells.out.append(cat.make("extra-cell", line=int(parsed.lines[p]), row=int(parsed.row_numbers[p]),
-                                      field_number=width + k + 1, cell=cell[:60], width=width, **where))
+                                      field="", field_number=width + k + 1, cell=cell[:60], width=width, **where))
     check.casts, check.blank, check.ragged, check.findings = casts, blank, ragged, cells.out
     return check

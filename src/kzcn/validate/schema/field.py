@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import catalogue as cat
-from ...package.cast import (Cast, KNOWN_TYPES, expected_words, ftype, read_constraint, to_bool_numpy)
+from ...package.cast import (Cast, KNOWN_TYPES, expected_words, fformat, ftype, read_constraint, to_bool_numpy)
 from ..structure import ParsedCsv
 from .vocabulary import LENGTH_TYPES, allowed_constraints
 
@@ -57,6 +57,12 @@ def _fmt(v) -> str:
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     return str(v)
+
+
+def _bound_message(cell: str, words: str, key: str, bound) -> str:
+    if cell.lower() in ("nan", "+nan", "-nan"):
+        return f"{cell} is not a number that can meet the {key} {_fmt(bound)}: NaN is neither above nor below any number"
+    return f"{cell} is {words} {_fmt(bound)}"
 
 
 def _scalar(value, typ: pa.DataType):
@@ -121,6 +127,10 @@ def check_field(cells: Cells, raw, fdef: dict, cast: Cast, number: int, missing_
         over = cast.overflow
         msgs = [(f"{c!r} is not {words}" if over is None or not over[p] else
                  f"{c!r} is a whole number too large for 64 bits") for p, c in zip(pos, texts(pos))]
+        if t == "string" and fformat(fdef) == "uri":  # say what is wrong: a space is not a missing scheme
+            from ...package.cast.strings import why_not_uri
+
+            msgs = [f"{c!r} is not a URI: {why_not_uri(c)}" for c in texts(pos)]
         cells.add("type-error", pos, name, number, msgs)
 
     # required
@@ -147,6 +157,8 @@ def check_field(cells: Cells, raw, fdef: dict, cast: Cast, number: int, missing_
             target = cast.values
             typed = [v for v in (read_constraint(v, fdef) for v in enum) if v is not None]
             value_set = pa.array(typed + [None], type=target.type)
+            if pa.types.is_floating(target.type):  # -0 equals 0 (a hash set tells them apart)
+                target, value_set = pc.add(target, 0.0), pc.add(value_set, 0.0)
         ok = pc.is_in(target, value_set=value_set, skip_nulls=False)
         if pc.all(ok).as_py() is False:
             pos = cells.keep(present & ~to_bool_numpy(ok, null_as=True))
@@ -168,11 +180,13 @@ def check_field(cells: Cells, raw, fdef: dict, cast: Cast, number: int, missing_
                                       detail=f"field {name!r}: {key} {cons[key]!r} is not a {t}; not checked"))
             continue
         failing = op(cast.values, sc)
+        if pa.types.is_floating(cast.values.type):  # NaN meets no bound (frictionless flags it too)
+            failing = pc.or_kleene(failing, pc.is_nan(cast.values))
         if pc.any(failing).as_py():
             pos = cells.keep(present & to_bool_numpy(failing))
             if len(pos):
                 cells.add("constraint-error", pos, name, number,
-                          [f"{c.strip()} is {words} {_fmt(bound)}" for c in texts(pos)])
+                          [_bound_message(c.strip(), words, key, bound) for c in texts(pos)])
     # minLength / maxLength (characters of the text)
     if t in LENGTH_TYPES:
         lengths = None

@@ -59,7 +59,7 @@ def foreign_key_findings(check: TableCheck, resource_name: str, schema: dict, ta
         target = tables.get(ref_name)
         if target is None:
             if ref_name not in known:
-                out.append(cat.make("schema-error", **where, detail=(
+                out.append(cat.make("resource-error", **where, detail=(
                     f"foreign key ({label}) refers to table {ref_name!r}, which the package does not have")))
             continue
         if any(f not in target.casts for f in ref_fields):

@@ -2,8 +2,9 @@
 
 Its own module because these findings are about the schema, not the data: a field without a
 name, an unknown type, a constraint that does not exist or does not apply to its type, a field
-named twice, a primaryKey naming no field. Each is reported once as a `schema-error`; the check
-it would have driven is then skipped (field.py reads the same vocabulary to skip it).
+named twice, a primaryKey naming no field. Each is reported once, with frictionless's code: a
+fault of one field is a `field-error`, of the schema as a whole a `schema-error`; the check it
+would have driven is then skipped (field.py reads the same vocabulary to skip it).
 """
 from __future__ import annotations
 
@@ -18,25 +19,25 @@ def schema_problems(schema: dict, where: dict) -> list:
     names = []
     for i, f in enumerate(schema.get("fields") or [], start=1):
         if not isinstance(f, dict) or not isinstance(f.get("name"), str):
-            out.append(cat.make("schema-error", **where, detail=f"field {i} of the schema has no name"))
+            out.append(cat.make("field-error", field_number=i, **where, detail=f"field {i} of the schema has no name"))
             continue
         names.append(f["name"])
         t = ftype(f)
         if t not in KNOWN_TYPES:
-            out.append(cat.make("schema-error", field=f["name"], field_number=i, **where,
+            out.append(cat.make("field-error", field=f["name"], field_number=i, **where,
                                 detail=f"field {f['name']!r} has an unknown type {t!r}; its cells are not type-checked"))
         cons = f.get("constraints") or {}
         if not isinstance(cons, dict):
-            out.append(cat.make("schema-error", field=f["name"], field_number=i, **where,
+            out.append(cat.make("field-error", field=f["name"], field_number=i, **where,
                                 detail=f"field {f['name']!r}: constraints must be a mapping"))
             continue
         allowed = allowed_constraints(t)
         for name in cons:
             if name not in ALL_CONSTRAINTS:
-                out.append(cat.make("schema-error", field=f["name"], field_number=i, **where,
+                out.append(cat.make("field-error", field=f["name"], field_number=i, **where,
                                     detail=f"field {f['name']!r}: unknown constraint {name!r} is ignored"))
             elif name not in allowed and name != "jsonSchema":
-                out.append(cat.make("schema-error", field=f["name"], field_number=i, **where,
+                out.append(cat.make("field-error", field=f["name"], field_number=i, **where,
                                     detail=f"field {f['name']!r}: constraint {name!r} does not apply to type {t!r}; ignored"))
     from collections import Counter
 

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import catalogue as cat
-from ..findings import WARNING
 from .encoding import check_encoding
 
 if TYPE_CHECKING:
@@ -77,7 +76,7 @@ def read_file(res: Resource, where: dict, stats: dict) -> tuple[bytes | None, in
     from ...package.paths import UnsafePath
 
     if res.refused:  # a path out of the package, a FIFO, a device: named, never opened
-        return None, 0, None, [cat.make("scheme-error", **where, detail=res.refused)]
+        return None, 0, None, [cat.make(getattr(res, "refused_code", "scheme-error"), **where, detail=res.refused)]
     if "://" in res.relpath:
         return None, 0, None, [cat.make("scheme-error", **where, detail=(
             f"{res.relpath}: remote files are not fetched (no network); not checked"))]
@@ -109,15 +108,12 @@ def decode_text(res: Resource, data: bytes, where: dict, line: int | None = 1):
     starts, the legacy encoding the resource declares or None, findings)."""
     findings: list = []
     legacy = _declared_encoding(res)
-    if legacy:
-        try:
-            data = data.decode(legacy).encode("utf-8")
-            findings.append(cat.make("encoding-error", severity=WARNING, line=line, **where, detail=(
-                f"the descriptor declares encoding {legacy}; the file was read as such, "
-                f"but UTF-8 is what every reader expects: convert it")))
-        except (UnicodeDecodeError, LookupError) as exc:
-            findings.append(cat.make("encoding-error", **where, detail=(
-                f"the file cannot be read as its declared encoding {legacy}: {exc}")))
+    if legacy:  # what the bytes really are decides (structure.declared)
+        from .declared import read_declared
+
+        data, found = read_declared(data, legacy, str(res.descriptor.get("encoding")), where)
+        findings += found
+        if data is None:
             return None, 0, legacy, findings
     offset, enc_findings, fatal = check_encoding(data, where)
     findings += enc_findings
