@@ -12,7 +12,7 @@ from .errors import (DataError, KzcnError, TargetError, UnknownTableError, Unkno
 
 __all__ = ["load", "load_package", "tables", "validate", "schema", "__version__", "KzcnError",
            "UsageError", "TargetError", "DataError", "UnknownTableError", "UnknownVersionError"]
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 
 def load(name, version=None, *, root=None):
