@@ -284,7 +284,10 @@ def _write(package, report, rule_list, rules_path, reads, temps, run_name, stric
     from .gx_run import run_expectations
     from .pages import secure_pages
 
+    from .frames import derived_frames
+
     frames = {name: read.frame for name, read in reads.items()}
+    frames.update(derived_frames(package))  # the trade chart plots trade_series, as released
     output = temps.base
     report_dir = temps["report"]
     docs_dir = report_dir / "docs"
