@@ -51,8 +51,13 @@ def resources_of(package: Package) -> list[Resource]:
 
 
 def _computed_raw(package: Package, resource: Resource) -> pd.DataFrame:
-    from .series import derived_rows
+    """A derived table's cells, after its inputs load cleanly: a bad cell in trade_volumes stops
+    load("trade_series") with that file, line and field, as load("trade_volumes") would."""
+    from .series import SPECS, derived_rows
 
+    for name in (SPECS[resource.name].table, "sources"):
+        if name in package.table_names:
+            typed_frame(package.resource(name), read_raw(package.resource(name)))
     header, rows = derived_rows(package, resource)
     return pd.DataFrame(rows, columns=header, dtype=object).astype(str) if rows else \
         pd.DataFrame({h: pd.Series([], dtype=object) for h in header})
