@@ -134,7 +134,7 @@ def process(inputs: BuildInputs) -> dict[str, bytes]:
         entries.append(TableEntry(name=r.name, path=rel, schema=r.schema, rows=nrows, bytes=len(data), sha256=digest))
     from .derived import compute
 
-    for t in compute(package):
+    for t in compute(package, check_schema=inputs.report.get("valid") is True):
         digest = hashlib.sha256(t.data).hexdigest()
         files[t.relpath] = t.data
         resources.append({"name": t.name, "profile": "tabular-data-resource", "path": t.relpath,
