@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from kzcn.package import download
-from release_helpers import BIN, ROOT, VERSION, ZIP, FileServer, add_person, env, sha256, tree_hashes
+from release_helpers import (BIN, ROOT, VERSION, ZIP, FileServer, add_person, edit_cell, env, read_rows, sha256,
+                             tree_hashes)
 
 pytestmark = pytest.mark.slow
 DVC = str(BIN / "dvc")
@@ -52,6 +53,15 @@ def clone(dest: Path, source: Path = ROOT) -> Path:
 
 def dvc(repo: Path, *args, check=True):
     return run([DVC, *args], repo, check=check, PYTHONPATH=str(repo / "src"))
+
+
+def make(repo: Path, *targets, check=True):
+    """`make TARGET` as a maintainer runs it; the shared .venv counts as set up (-o: never reinstalled)."""
+    return run(["make", "-o", ".venv/.installed-stamp", *targets], repo, check=check, PYTHONPATH=str(repo / "src"))
+
+
+def _git_status(repo: Path) -> str:
+    return run(["git", "status", "--porcelain"], repo).stdout
 
 
 @pytest.fixture(scope="module")
@@ -167,3 +177,34 @@ def test_metrics_diff_tells_what_a_change_did(one, remote, tmp_path):
     diff = json.loads(dvc(three, "metrics", "diff", "--json").stdout)["build/metrics.json"]
     assert diff["rows.people"]["diff"] == 1
     assert diff["rows_total"]["diff"] == 1
+
+
+def test_make_report_leaves_git_and_dvc_status_clean(one):
+    """`make report` writes what the pipeline's report stage records, byte for byte; its screenshot
+    goes beside build/report/, never into that DVC output."""
+    done = make(one, "report")
+    assert (one / "build" / "summary.png").is_file(), done.stdout
+    assert not (one / "build" / "report" / "summary.png").exists()
+    assert _git_status(one) == ""
+    status = dvc(one, "status")
+    assert "Data and pipelines are up to date" in status.stdout, status.stdout
+
+
+def test_make_on_invalid_data_records_nothing(one, tmp_path):
+    """Data with an error stops `make` at the validate stage, after it wrote its report, and before
+    any stage is recorded: the tracked dvc.lock is untouched and git status stays clean."""
+    bad = clone(tmp_path / "bad", source=one)
+    header, rows = read_rows(bad / "datasets" / "trade_volumes.csv")
+    edit_cell(bad, "trade_volumes", rows[0][0], "flow", "sideways")  # not one of the flows
+    run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "--quiet", "-am", "bad flow"], bad)
+    lock = (bad / "dvc.lock").read_bytes()
+    done = make(bad, check=False)
+    assert done.returncode != 0
+    assert "stopping the pipeline before anything is recorded" in done.stderr, done.stderr
+    assert (bad / "dvc.lock").read_bytes() == lock
+    assert _git_status(bad) == ""
+    report = json.loads((bad / "build" / "validation" / "report.json").read_text())
+    assert not report["valid"] and any(e["field"] == "flow" for e in report["errors"])
+    # nothing after the gate ran: no build, report or release of data that cannot be released
+    assert not (bad / "build" / "datapackage").exists() and not (bad / "build" / "report").exists()
+    assert not (bad / "dist").exists()
