@@ -273,3 +273,28 @@ def test_shallow_clone_is_refused_rather_than_misdated(tmp_path):
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow)], check=True)
     out = kzcn("build", shallow, check=False, SOURCE_DATE_EPOCH=None)
     assert out.returncode == 2 and "shallow clone" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_data_dictionary_documents_the_derived_tables_and_resolutions(built):
+    readme = (built / "README.md").read_text(encoding="utf-8")
+    for name in DERIVED:
+        section = readme.split(f"### {name}\n", 1)[1].split("\n### ", 1)[0]
+        assert "Derived (computed by the release, not curated)" in section
+        for field in resource_of(PACKAGE, name).field_names:
+            assert f"| `{field}` |" in section, (name, field)
+    assert "## Resolutions" in readme and "## Derived tables" in readme
+    assert (built / "validation" / "resolutions.yaml").read_bytes() == (ROOT / "validation" / "resolutions.yaml").read_bytes()
+    assert "candidate_id" in readme.split("## Provenance", 1)[1].split("##", 1)[0]
+
+
+def test_data_dictionary_names_only_files_that_exist(built):
+    """Every file the README of the zip names is in the zip or the source repository: no pointer to
+    working material nobody can open (candidate_id is described, not pointed at a worklist file)."""
+    import re
+
+    readme = (built / "README.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"[A-Za-z0-9_./-]+\.(?:csv|yaml|yml|json|md|txt)\b", readme))
+    assert "validation/resolutions.yaml" in named and "derived/trade_series.csv" in named
+    missing = sorted(n for n in named if not (built / n).exists() and not (ROOT / n).exists()
+                     and not (ROOT / "datasets" / n).exists())
+    assert not missing, missing
