@@ -213,3 +213,15 @@ def test_the_trade_chart_plots_exactly_the_preferred_figures(series):
     preferred = {e.get("prefer") for e in _resolutions() if e["decision"] == "prefer"}
     for value, low, high, row, by in expected.values():
         assert by.startswith("resolution") == (row in preferred), row
+
+
+@pytest.mark.parametrize("text, scale, spelt", [
+    ("1.1", "billion", "1100000000"), ("0.29", "billion", "290000000"), ("14036771456.92", "one", "14036771456.92"),
+    ("-0.5", "thousand", "-500"), ("2.5", "ten_thousand", "25000"), ("1.25e-3", "one", "0.00125"),
+    ("1e999999999", "one", ""), ("NaN", "one", ""), ("Infinity", "million", ""), ("12", "dozen", ""), ("x", "one", ""),
+])
+def test_base_units_are_exact_and_bounded(text, scale, spelt):
+    """Exact decimal arithmetic, and a hostile exponent is refused, never spelt out digit by digit."""
+    from kzcn.package.series.amounts import base_units, spell
+
+    assert spell(base_units(text, scale)) == spelt

@@ -9,20 +9,22 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+MAX_EXPONENT = 30  # beyond 10^30 (or below 10^-30) no trade figure lies; a hostile "1e999999999" stops here
 SCALES = {"one": 0, "thousand": 3, "ten_thousand": 4, "million": 6, "hundred_million": 8,
           "billion": 9, "trillion": 12}
 
 
 def base_units(text: str, scale: str) -> Decimal | None:
-    """The cell `text` times its `scale`; None when either is missing or not a number."""
+    """The cell `text` times its `scale`; None when either is missing, not a number, or beyond
+    any plausible figure (a row the series then leaves out; `kzcn validate` reports the cell)."""
     if not text or scale not in SCALES:
         return None
     try:
         value = Decimal(text.strip())
     except InvalidOperation:
         return None
-    if not value.is_finite():
-        return None
+    if not value.is_finite() or (value and not -MAX_EXPONENT <= value.adjusted() <= MAX_EXPONENT):
+        return None  # never spelt out digit by digit: a billion-digit integer would hang the build
     return value.scaleb(SCALES[scale])
 
 
