@@ -182,8 +182,17 @@ def test_metrics_diff_tells_what_a_change_did(one, remote, tmp_path):
 
 def test_make_report_leaves_git_and_dvc_status_clean(one):
     """`make report` writes what the pipeline's report stage records, byte for byte; its screenshot
-    goes beside build/report/, never into that DVC output."""
+    goes beside build/report/, never into that DVC output.
+
+    It is also the report's second run over the folders the first (`dvc repro`'s report stage)
+    wrote: the Great Expectations run starts its project folder afresh, which once removed the
+    ownership marker that lets the next run replace gx/, so a second run refused its own output
+    (this was tests/test_report_rerun.py, which ran the whole report twice more)."""
+    for name in ("gx", "report", "expectations"):
+        assert (one / "build" / name / ".kzcn-output").is_file(), name
     done = make(one, "report")
+    for name in ("gx", "report", "expectations"):  # replaced, and still marked as ours
+        assert (one / "build" / name / ".kzcn-output").is_file(), name
     assert (one / "build" / "summary.png").is_file(), done.stdout
     assert not (one / "build" / "report" / "summary.png").exists()
     assert _git_status(one) == ""
