@@ -14,10 +14,14 @@ import pytest
 import yaml
 
 from kzcn.package.descriptor import open_package
+from kzcn.package.load import resource_of
+from kzcn.package.series import derivable
 from release_helpers import (BIN, EPOCH_ISO, KZCN, ROOT, commit_all, copy_package, edit_cell, env, git_init,
                              kzcn, read_rows, tree_hashes)
 
 PACKAGE = open_package(ROOT)
+DERIVED = derivable(PACKAGE)  # trade_series, indicator_series: computed by the build
+TABLES = PACKAGE.table_names + DERIVED
 
 
 @pytest.fixture(scope="module")
@@ -34,14 +38,20 @@ def test_descriptor_carries_the_metadata_and_every_resource(built):
     for key in ("name", "title", "version", "licenses", "contributors", "sources"):
         assert dp[key] == source[key], key
     assert dp["created"] == EPOCH_ISO
-    assert [r["name"] for r in dp["resources"]] == PACKAGE.table_names
+    assert [r["name"] for r in dp["resources"]] == TABLES
+    assert [r["name"] for r in dp["resources"] if r.get("derived")] == DERIVED == ["trade_series", "indicator_series"]
     for res in dp["resources"]:
         data = (built / res["path"]).read_bytes()
         assert res["profile"] == "tabular-data-resource"
         assert res["bytes"] == len(data)
         assert res["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
-        # The inline schema is the one in schemas/, unchanged.
-        assert res["schema"] == PACKAGE.resource(res["name"]).schema
+        # The inline schema is the one in schemas/, unchanged (a derived one without its own marks,
+        # which the resource carries as derived / derivedFrom instead).
+        schema = resource_of(PACKAGE, res["name"]).schema
+        if res.get("derived"):
+            assert res["derivedFrom"] == schema["derivedFrom"] and res["path"] == f"derived/{res['name']}.csv"
+            schema = {k: v for k, v in schema.items() if k not in ("derived", "derivedFrom")}
+        assert res["schema"] == schema
 
 
 def test_real_frictionless_accepts_the_package(built):
@@ -50,7 +60,9 @@ def test_real_frictionless_accepts_the_package(built):
     report = json.loads(out.stdout)
     assert report["valid"], [t["errors"] for t in report["tasks"] if t["errors"]]
     assert out.returncode == 0
-    assert len(report["tasks"]) == len(PACKAGE.table_names)
+    assert [t["name"] for t in report["tasks"]] == TABLES
+    # the derived tables were really read (their foreign keys into the curated tables hold)
+    assert all(t["stats"]["rows"] > 0 for t in report["tasks"] if t["name"] in DERIVED)
 
 
 def test_frictionless_notices_a_changed_file(built, tmp_path):
@@ -99,7 +111,9 @@ def test_messy_bytes_give_the_same_package(built, tmp_path):
     # .kzcn-output: the folder's claim of ownership (kzcn.atomic.MARKER), not part of the package
     same = [k for k in clean if k not in ("validation/report.json", "README.md", ".kzcn-output")]
     assert {k: messy[k] for k in same} == {k: clean[k] for k in same}
-    assert "datapackage.json" in same and len(same) == len(PACKAGE.table_names) + 2
+    # every table (curated and derived), datapackage.json, the licence and resolutions.yaml
+    assert "datapackage.json" in same and "validation/resolutions.yaml" in same
+    assert len(same) == len(TABLES) + 3
 
 
 def test_readme_is_a_data_dictionary_of_every_field(built):
@@ -259,3 +273,28 @@ def test_shallow_clone_is_refused_rather_than_misdated(tmp_path):
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow)], check=True)
     out = kzcn("build", shallow, check=False, SOURCE_DATE_EPOCH=None)
     assert out.returncode == 2 and "shallow clone" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_data_dictionary_documents_the_derived_tables_and_resolutions(built):
+    readme = (built / "README.md").read_text(encoding="utf-8")
+    for name in DERIVED:
+        section = readme.split(f"### {name}\n", 1)[1].split("\n### ", 1)[0]
+        assert "Derived (computed by the release, not curated)" in section
+        for field in resource_of(PACKAGE, name).field_names:
+            assert f"| `{field}` |" in section, (name, field)
+    assert "## Resolutions" in readme and "## Derived tables" in readme
+    assert (built / "validation" / "resolutions.yaml").read_bytes() == (ROOT / "validation" / "resolutions.yaml").read_bytes()
+    assert "candidate_id" in readme.split("## Provenance", 1)[1].split("##", 1)[0]
+
+
+def test_data_dictionary_names_only_files_that_exist(built):
+    """Every file the README of the zip names is in the zip or the source repository: no pointer to
+    working material nobody can open (candidate_id is described, not pointed at a worklist file)."""
+    import re
+
+    readme = (built / "README.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"[A-Za-z0-9_./-]+\.(?:csv|yaml|yml|json|md|txt)\b", readme))
+    assert "validation/resolutions.yaml" in named and "derived/trade_series.csv" in named
+    missing = sorted(n for n in named if not (built / n).exists() and not (ROOT / n).exists()
+                     and not (ROOT / "datasets" / n).exists())
+    assert not missing, missing

@@ -206,5 +206,10 @@ def test_a_downloaded_version_loads_equal_to_the_files_it_was_made_from(registry
         released = kzcn.load_package(version=VERSION)
     local = kzcn.load_package(root=releases["pkg_a"])
     assert list(released) == list(local)
+    # the derived tables too: written by the release, computed on load from the source package
+    assert {"trade_series", "indicator_series"} <= set(local)
+    assert all(len(local[name]) > 0 for name in ("trade_series", "indicator_series"))
+    pd.testing.assert_frame_equal(kzcn.load("trade_series", version=VERSION),
+                                  kzcn.load("trade_series", root=releases["pkg_a"]))
     for name in local:
         pd.testing.assert_frame_equal(released[name], local[name], obj=name)

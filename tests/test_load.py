@@ -8,8 +8,10 @@ import pytest
 import kzcn
 from kzcn.errors import DataError, UsageError
 from kzcn.package.descriptor import open_shipped
+from kzcn.package.load import resource_of
 
 PACKAGE = open_shipped()  # what kzcn.load reads: the dataset shipped with the code
+TABLES = kzcn.tables()    # its tables, then the derived ones (trade_series, indicator_series)
 
 
 def expected_dtype(field):
@@ -22,10 +24,15 @@ def expected_dtype(field):
             "boolean": pd.BooleanDtype(), "date": np.dtype("datetime64[ns]")}[t]
 
 
-@pytest.mark.parametrize("name", PACKAGE.table_names)
+def test_tables_are_the_curated_then_the_derived():
+    assert TABLES[: len(PACKAGE.table_names)] == PACKAGE.table_names
+    assert TABLES[len(PACKAGE.table_names):] == ["trade_series", "indicator_series"]
+
+
+@pytest.mark.parametrize("name", TABLES)
 def test_load_types_every_field_from_its_schema(name):
     df = kzcn.load(name)
-    fields = PACKAGE.resource(name).schema["fields"]
+    fields = resource_of(PACKAGE, name).schema["fields"]
     assert list(df.columns) == [f["name"] for f in fields]
     for f in fields:
         exp = expected_dtype(f)
@@ -34,7 +41,7 @@ def test_load_types_every_field_from_its_schema(name):
         if isinstance(exp, pd.CategoricalDtype):
             assert list(got.categories) == list(exp.categories)
     assert df.attrs["name"] == name
-    assert df.attrs["primary_key"] == PACKAGE.resource(name).primary_key
+    assert df.attrs["primary_key"] == resource_of(PACKAGE, name).primary_key
     assert df.attrs["fields"][fields[0]["name"]]["description"] == fields[0]["description"]
     assert len(df) > 0
 
@@ -54,7 +61,7 @@ def test_pandera_schema_compiled_from_table_schema_accepts_and_rejects():
 
 def test_load_package_returns_every_table():
     tables = kzcn.load_package()
-    assert list(tables) == kzcn.tables() == PACKAGE.table_names
+    assert list(tables) == kzcn.tables() == TABLES
 
 
 def test_unknown_table_lists_the_known_ones():
@@ -62,7 +69,7 @@ def test_unknown_table_lists_the_known_ones():
         kzcn.load("trade")
     msg = str(exc.value)
     assert "'trade'" in msg
-    for name in PACKAGE.table_names:
+    for name in TABLES:
         assert name in msg
 
 

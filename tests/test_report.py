@@ -234,8 +234,9 @@ def test_the_screenshot_is_the_whole_page(clean_run):
     from PIL import Image
 
     out, done = clean_run
-    png = out / "report" / "summary.png"
-    assert "summary.png" in done.stdout
+    png = out / "summary.png"  # beside report/, which stays what the pipeline records
+    assert f"screenshot:   {png}" in done.stdout or "summary.png" in done.stdout
+    assert not (out / "report" / "summary.png").exists()
     with Image.open(png) as im:
         assert im.format == "PNG"
         width, height = im.size
@@ -245,22 +246,19 @@ def test_the_screenshot_is_the_whole_page(clean_run):
     assert colours > 50  # charts and text, not a blank page
 
 
-def test_the_same_data_gives_the_same_report_bytes(clean_run, tmp_path):
-    """Everything under report/ but the screenshot is reproducible, Data Docs included."""
+def test_the_report_holds_our_pages_and_the_docs(clean_run):
+    """What report/ holds. That the same data gives the same bytes under report/ and expectations/
+    (Data Docs included, the screenshot aside) is proven where a second run happens anyway:
+    tests/test_dvc.py::test_make_report_leaves_git_and_dvc_status_clean, where `make report` must
+    rewrite exactly the bytes `dvc repro`'s report stage recorded (dvc compares every file's md5),
+    instead of a third full report run here."""
     out, _ = clean_run
-    again = tmp_path / "again"
-    done = run_kzcn("report", ROOT, "--output", again, "--exit-zero")
-    assert done.returncode == 0, done.stderr
     from kzcn.atomic import MARKER  # the folder's claim of ownership, not part of the report
 
-    first = {p.relative_to(out / "report"): p for p in (out / "report").rglob("*") if p.is_file() and p.name != MARKER}
-    second = {p.relative_to(again / "report"): p for p in (again / "report").rglob("*") if p.is_file() and p.name != MARKER}
-    assert set(first) - {Path("summary.png")} == set(second)
-    assert len(second) == 4 + 2 * len(open_package(ROOT).table_names)  # 3 pages of ours, the Docs
-    for rel, path in second.items():
-        assert path.read_bytes() == first[rel].read_bytes(), rel
-    for path in (again / "expectations").glob("*.json"):
-        assert path.read_bytes() == (out / "expectations" / path.name).read_bytes(), path.name
+    files = [p for p in (out / "report").rglob("*") if p.is_file() and p.name != MARKER]
+    assert len(files) == 4 + 2 * len(open_package(ROOT).table_names)  # 3 pages of ours, the Docs
+    assert sorted(p.name for p in (out / "expectations").glob("*.json")) == sorted(
+        f"{name}.json" for name in open_package(ROOT).table_names)
 
 
 # --- a broken row ------------------------------------------------------------------------------

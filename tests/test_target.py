@@ -163,7 +163,7 @@ def test_python_validate_follows_the_current_folder_and_load_does_not(pkg, monke
     # A researcher's load reads the dataset shipped with the code, whatever folder they are in.
     shipped = open_shipped()
     assert shipped.root.resolve() != pkg.resolve()
-    assert kzcn.tables() == shipped.table_names and "visits" not in kzcn.tables()
+    assert kzcn.tables()[: len(shipped.table_names)] == shipped.table_names and "visits" not in kzcn.tables()
     assert len(kzcn.load(shipped.table_names[0])) > 0
     monkeypatch.chdir(pkg.parent)
     if descriptor_above(pkg.parent) is None:

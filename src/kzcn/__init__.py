@@ -37,16 +37,19 @@ def load_package(version=None, *, root=None):
 def tables(*, root=None):
     """List the table names of the shipped dataset (or the package at `root`), in descriptor order."""
     from .package.descriptor import open_shipped
+    from .package.series import derivable
 
-    return open_shipped(root).table_names
+    package = open_shipped(root)
+    return package.table_names + derivable(package)
 
 
 def schema(name, *, root=None):
     """Return the pandera DataFrameSchema compiled from a table's Table Schema (shipped dataset)."""
     from .package.pandera_schema import pandera_schema
     from .package.descriptor import open_shipped
+    from .package.load import resource_of
 
-    return pandera_schema(open_shipped(root).resource(name).schema)
+    return pandera_schema(resource_of(open_shipped(root), name).schema)
 
 
 def validate(target=None, *, rules=None, strict=False, limits=None, trusted=False):

@@ -20,7 +20,8 @@ def add_arguments(p):
     p.add_argument("--exit-zero", action="store_true",
                    help="exit 0 even when the data has errors (a pipeline stage that records, not gates)")
     p.add_argument("--screenshot", action="store_true",
-                   help="also draw the summary page to report/summary.png with headless Chromium")
+                   help="also draw the summary page to summary.png in the output folder (beside report/, "
+                        "which stays exactly what the pipeline records) with headless Chromium")
     from .validate import add_trusted
 
     add_trusted(p)

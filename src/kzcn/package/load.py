@@ -28,6 +28,41 @@ def _package(version, root) -> Package:
     return open_shipped(root)  # the shipped dataset unless a root or version says otherwise
 
 
+def resource_of(package: Package, name: str) -> Resource:
+    """A table of the package, or a derived table (kzcn.package.series) computed from it."""
+    if name not in package.table_names:
+        from .series import derivable, derived_resource
+
+        if name in derivable(package):
+            return derived_resource(package, name)
+        from ..errors import UnknownTableError, did_you_mean
+
+        known = package.table_names + derivable(package)
+        raise UnknownTableError(f"unknown table {name!r}{did_you_mean(name, known)}; "
+                                f"the tables are: {', '.join(known)}")
+    return package.resource(name)
+
+
+def resources_of(package: Package) -> list[Resource]:
+    """Every table in descriptor order, then the derived tables the package does not list."""
+    from .series import derivable, derived_resource
+
+    return list(package.resources) + [derived_resource(package, n) for n in derivable(package)]
+
+
+def _computed_raw(package: Package, resource: Resource) -> pd.DataFrame:
+    """A derived table's cells, after its inputs load cleanly: a bad cell in trade_volumes stops
+    load("trade_series") with that file, line and field, as load("trade_volumes") would."""
+    from .series import SPECS, derived_rows
+
+    for name in (SPECS[resource.name].table, "sources"):
+        if name in package.table_names:
+            typed_frame(package.resource(name), read_raw(package.resource(name)))
+    header, rows = derived_rows(package, resource)
+    return pd.DataFrame(rows, columns=header, dtype=object).astype(str) if rows else \
+        pd.DataFrame({h: pd.Series([], dtype=object) for h in header})
+
+
 def read_raw(resource: Resource) -> pd.DataFrame:
     """Read a CSV as strings exactly as written (no NA guessing), header checked against the schema."""
     if resource.refused:
@@ -107,8 +142,9 @@ def typed_frame(resource: Resource, raw: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def load_resource(resource: Resource, version: str | None = None) -> pd.DataFrame:
-    raw = read_raw(resource)
+def load_resource(resource: Resource, version: str | None = None, package: Package | None = None) -> pd.DataFrame:
+    computed = package is not None and resource.descriptor.get("computed")
+    raw = _computed_raw(package, resource) if computed else read_raw(resource)
     frame = typed_frame(resource, raw)  # cast first, so messages give the file's own lines
     order = sorted_positions(raw.to_numpy().tolist(), list(raw.columns), resource.schema)
     if order != list(range(len(raw))):
@@ -126,12 +162,12 @@ def load(name: str, version: str | None = None, root: str | Path | None = None) 
     their notebook is); `root` reads another package instead.
     """
     package = _package(version, root)
-    frame = load_resource(package.resource(name), package.version)
+    frame = load_resource(resource_of(package, name), package.version, package)
     frame.attrs["licenses"] = package.descriptor.get("licenses", [])
     return frame
 
 
 def load_package(version: str | None = None, root: str | Path | None = None) -> dict[str, pd.DataFrame]:
-    """Every table, in descriptor order; the same package as load() reads."""
+    """Every table, in descriptor order, then the derived ones; the same package as load() reads."""
     package = _package(version, root)
-    return {r.name: load_resource(r, package.version) for r in package.resources}
+    return {r.name: load_resource(r, package.version, package) for r in resources_of(package)}

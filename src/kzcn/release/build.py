@@ -24,6 +24,7 @@ from ..errors import DataError, UsageError
 from ..package.descriptor import Package, open_package
 
 REPORT_PATH = "validation/report.json"
+RESOLUTIONS_PATH = "validation/resolutions.yaml"  # shipped: the decisions behind the derived tables
 LICENCE_FILE = "LICENSE-DATA.md"
 # Top-level order of datapackage.json; keys the source descriptor adds come after, in its order.
 DESCRIPTOR_ORDER = ("profile", "name", "title", "description", "version", "created", "homepage",
@@ -67,6 +68,7 @@ class BuildInputs:
     report: dict
     created: str
     licence: bytes | None
+    resolutions: bytes | None = None
 
 
 def load_inputs(target=None, validation_report: Path | None = None, trusted: bool = False) -> BuildInputs:
@@ -97,8 +99,13 @@ def load_inputs(target=None, validation_report: Path | None = None, trusted: boo
         licence = read_regular(licence_path) if licence_path.is_file() else None
     except UnsafePath as exc:
         raise DataError(str(exc)) from None
+    try:
+        res_path = contain(package.root, RESOLUTIONS_PATH, "resolutions file", trusted)
+        resolutions = read_regular(res_path) if res_path.is_file() else None
+    except UnsafePath as exc:
+        raise DataError(str(exc)) from None
     return BuildInputs(package=package, csv_bytes=csv_bytes, report=report,
-                       created=created_time(package.root), licence=licence)
+                       created=created_time(package.root), licence=licence, resolutions=resolutions)
 
 
 def _json_bytes(data) -> bytes:
@@ -125,6 +132,18 @@ def process(inputs: BuildInputs) -> dict[str, bytes]:
                          "bytes": len(data), "hash": f"sha256:{digest}", "schema": r.schema})
         resources.append(resource)
         entries.append(TableEntry(name=r.name, path=rel, schema=r.schema, rows=nrows, bytes=len(data), sha256=digest))
+    from .derived import compute
+
+    for t in compute(package, check_schema=inputs.report.get("valid") is True):
+        digest = hashlib.sha256(t.data).hexdigest()
+        files[t.relpath] = t.data
+        resources.append({"name": t.name, "profile": "tabular-data-resource", "path": t.relpath,
+                          "title": t.schema.get("title"), "description": t.schema.get("description"),
+                          "derived": True, "derivedFrom": list(t.derived_from),
+                          "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+                          "bytes": len(t.data), "hash": f"sha256:{digest}", "schema": t.schema})
+        entries.append(TableEntry(name=t.name, path=t.relpath, schema=t.schema, rows=t.rows, bytes=len(t.data),
+                                  sha256=digest, derived_from=t.derived_from))
 
     src = dict(package.descriptor)
     src.pop("resources", None)
@@ -137,7 +156,10 @@ def process(inputs: BuildInputs) -> dict[str, bytes]:
 
     files["datapackage.json"] = _json_bytes(descriptor)
     files[REPORT_PATH] = _json_bytes(inputs.report)
-    files["README.md"] = render_readme(descriptor, entries, inputs.report, REPORT_PATH).encode("utf-8")
+    if inputs.resolutions is not None:
+        files[RESOLUTIONS_PATH] = inputs.resolutions
+    files["README.md"] = render_readme(descriptor, entries, inputs.report, REPORT_PATH,
+                                       RESOLUTIONS_PATH if inputs.resolutions is not None else None).encode("utf-8")
     if inputs.licence is not None:
         files[LICENCE_FILE] = inputs.licence
     return files

@@ -18,6 +18,7 @@ class TableEntry:
     rows: int
     bytes: int
     sha256: str
+    derived_from: tuple[str, ...] = ()  # a derived table: what it is computed from (else curated)
 
 
 def _cell(text) -> str:
@@ -99,6 +100,8 @@ def table_section(entry: TableEntry) -> list[str]:
     out.append("")
     if s.get("description"):
         out += [" ".join(s["description"].split()), ""]
+    if entry.derived_from:
+        out += [f"Derived (computed by the release, not curated) from {', '.join(_code(x) for x in entry.derived_from)}.", ""]
     keys = _keys_text(s)
     if keys:
         out += keys + [""]
@@ -115,7 +118,36 @@ def table_section(entry: TableEntry) -> list[str]:
     return out
 
 
-def render_readme(descriptor: dict, tables: list[TableEntry], report: dict, report_path: str) -> str:
+DERIVED_TEXT = (
+    "The derived tables hold one preferred figure per series and period, in base units (scale one), "
+    "with `n_statements`, `low` and `high` over the rows that state it. The preferred row is the one a "
+    "`prefer` decision of the resolutions file names, else the first in one default order: rows a `prefer` "
+    "decision passed over come last; exact before a range or \"about\"/\"nearly\", before an open-ended "
+    "figure (\"more than\"); the more reliable source (`sources.reliability`); a statistical, official or "
+    "dataset source stating the figure itself, before any other source, before a quoted speaker; the latest "
+    "publication (a revision); the lowest row id. `preferred_by` says which decided. Only reported value "
+    "figures with a period enter (forecasts, shares, ranks and growth rates do not); derived rows "
+    "(`derived` true) only when no source states the figure.")
+
+
+def _resolutions_text(path: str) -> list[str]:
+    return ["## Resolutions", "",
+            f"`{path}` is the curated record of known conflicts between figures and how each was decided: "
+            "per entry the consistency rule whose finding it settles (`rule`), the `table` and the primary keys "
+            "of the `rows` involved, the `decision` (`prefer` with the row to use in `prefer`; `both_stand` when "
+            "both are right, e.g. a revision or two definitions; `accept` for a single row that is a true fact), "
+            "the `reason` in the curators' words and its `source`. The validator does not report a finding a "
+            "resolution covers; the derived tables follow its `prefer` decisions.", ""]
+
+
+PROVENANCE_TEXT = (
+    "Every fact row names its `source_id` (a row of `sources`) and the `source_span` that carries the "
+    "figure. `candidate_id`, where present, is the id of the entry in the curators' worklist the row was "
+    "curated from: working material that is not part of this package, kept for provenance only.")
+
+
+def render_readme(descriptor: dict, tables: list[TableEntry], report: dict, report_path: str,
+                  resolutions_path: str | None = None) -> str:
     """The whole README.md of a built package (deterministic: no clock, no machine names)."""
     d = descriptor
     title = d.get("title") or d.get("name")
@@ -154,6 +186,11 @@ def render_readme(descriptor: dict, tables: list[TableEntry], report: dict, repo
                f"{'valid' if report.get('valid') else 'NOT valid'}, {len(errors)} errors, {len(warnings)} warnings. "
                f"Line numbers in it refer to the curated files in the source repository "
                f"(the files here are re-sorted by primary key).")
+    if resolutions_path:
+        out += [""] + _resolutions_text(resolutions_path)[:-1]
+    if any(t.derived_from for t in tables):
+        out += ["", "## Derived tables", "", DERIVED_TEXT]
+    out += ["", "## Provenance", "", PROVENANCE_TEXT]
     out += ["", "## Data dictionary", ""]
     for t in tables:
         out += table_section(t)

@@ -81,6 +81,8 @@ def snapshot_from_reader(label: str, read, where: str) -> Snapshot:
         raise TargetError(f"{where}: no datapackage.json or datapackage.yaml")
     snap = Snapshot(label=label, version=descriptor.get("version"))
     for res in descriptor.get("resources") or []:
+        if isinstance(res, dict) and res.get("derived") is True:
+            continue  # trade_series & co. follow from the curated tables; a diff is about those
         rname, rel, schema = res.get("name"), res.get("path"), res.get("schema") or {}
         if isinstance(schema, str):
             sdata = read(schema)

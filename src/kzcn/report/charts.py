@@ -1,7 +1,7 @@
 """The summary page's charts: matplotlib (Agg) drawn to inline SVG, with the rows behind each.
 
-Each chart function takes the report's typed frames (kzcn.report_frames: enum columns as text,
-numbers and dates typed, bad cells missing) and returns a Chart: the SVG, a caption that says
+Each chart function takes the report's typed frames (kzcn.report.frames: enum columns as text,
+numbers and dates typed, bad cells missing; the derived trade_series among them) and returns a Chart: the SVG, a caption that says
 what was selected and what was left out, and the rows plotted (so the page can show the numbers
 beside the picture). Sparse or missing data never raises: the chart says what is missing.
 
@@ -34,6 +34,7 @@ class Chart:
     caption: str
     columns: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
+    data: list[dict] = field(default_factory=list)  # the plotted numbers, unrounded (bars, ranges)
     empty: bool = False
 
 
@@ -85,70 +86,72 @@ def _num(x) -> str:
 
 # --- trade on both bases ---------------------------------------------------------------------
 
-def full_year_turnover(frame: pd.DataFrame) -> pd.DataFrame:
-    """KZ–CN turnover, whole years, USD, on the Kazakh-statistics and Chinese-customs bases."""
-    cols = ("reporter_basis", "reporter_scope", "partner_scope", "flow", "measure", "period_start",
-            "period_end", "value", "scale", "unit")
-    if not _has(frame, *cols):
-        return pd.DataFrame(columns=["year", "basis", "usd_bn", "qualifier", "id", "estimate"])
-    f = frame
-    sel = ((f["measure"] == "value") & (f["flow"] == "turnover") & (f["partner_scope"] == "CN")
-           & (f["reporter_scope"] == "KZ") & f["reporter_basis"].isin([b for b, _ in BASES])
-           & (f["unit"] == "USD") & f["value"].notna() & f["period_start"].notna() & f["period_end"].notna())
-    if "commodity_group" in f.columns:
-        sel &= f["commodity_group"] == "all_goods"
+TRADE_SELECTION = ("trade_series rows with flow turnover, reporter KZ, partner all of China, all goods, "
+                   "a whole calendar year, in USD")
+PREFERENCE_RULE = ("Each bar is the preferred figure of trade_series: the row a `prefer` decision in "
+                   "validation/resolutions.yaml names, else the first in the default order (exact before "
+                   "qualified; the more reliable source; a statistical or official release before other "
+                   "sources, before a quoted speaker; the latest publication; the lowest id). The thin line "
+                   "spans the lowest to the highest statement of that figure; the table names the rule that "
+                   "chose each bar.")
+
+
+def full_year_turnover(series: pd.DataFrame | None) -> pd.DataFrame:
+    """KZ–CN turnover, whole years, USD, on the two bases: one preferred figure per year and basis."""
+    columns = ["year", "basis", "usd_bn", "low_bn", "high_bn", "qualifier", "n", "id", "by"]
+    cols = ("reporter_basis", "reporter_scope", "partner_scope", "flow", "commodity_group", "period_label",
+            "unit", "value", "low", "high", "preferred_trade_id", "preferred_by")
+    if not _has(series, *cols):
+        return pd.DataFrame(columns=columns)
+    f = series
+    sel = ((f["flow"] == "turnover") & (f["partner_scope"] == "CN") & (f["reporter_scope"] == "KZ")
+           & (f["commodity_group"] == "all_goods") & f["reporter_basis"].isin([b for b, _ in BASES])
+           & (f["unit"] == "USD") & f["value"].notna() & f["period_label"].str.fullmatch(r"\d{4}"))
     f = f[sel.fillna(False)]
-    start, end = f["period_start"], f["period_end"]
-    whole = (start.dt.month == 1) & (start.dt.day == 1) & (end.dt.month == 12) & (end.dt.day == 31) & (start.dt.year == end.dt.year)
-    f = f[whole]
     out = pd.DataFrame({
-        "year": f["period_start"].dt.year.astype(int),
+        "year": f["period_label"].astype(int),
         "basis": f["reporter_basis"].astype(str),
-        "usd_bn": f["value"].astype(float) * f["scale"].map(SCALE).fillna(1e9).astype(float) / 1e9,
+        "usd_bn": f["value"].astype(float) / 1e9,
+        "low_bn": f["low"].astype(float) / 1e9,
+        "high_bn": f["high"].astype(float) / 1e9,
         "qualifier": f["qualifier"].astype(str) if "qualifier" in f.columns else "",
-        "estimate": f["estimate"].astype(str) if "estimate" in f.columns else "reported",
-        "id": f[f.columns[0]].astype(str),
-    })
-    return out.sort_values(["year", "basis", "usd_bn", "id"]).reset_index(drop=True)
+        "n": f["n_statements"].astype(int) if "n_statements" in f.columns else 1,
+        "id": f["preferred_trade_id"].astype(str),
+        "by": f["preferred_by"].astype(str),
+    }, columns=columns)
+    return out.sort_values(["year", "basis"]).reset_index(drop=True)
 
 
-def trade_chart(frame: pd.DataFrame | None) -> Chart:
+def trade_chart(series: pd.DataFrame | None) -> Chart:
     chart_id, title = "trade", "Kazakhstan–China trade turnover by year, on both statistical bases"
-    rows = full_year_turnover(frame)
-    reported = rows[rows["estimate"] != "forecast"]
-    caption = ("trade_volumes rows with measure value, flow turnover, reporter KZ, partner all of China, "
-               "all goods, a whole calendar year, in USD; forecasts left out. A bar is the median of the "
-               "figures stated for that year and basis; the thin line spans the lowest to the highest. "
-               "The gap between the bases is the difference in how each side records the same trade.")
-    if reported.empty:
+    rows = full_year_turnover(series)
+    caption = (f"{TRADE_SELECTION}. {PREFERENCE_RULE} The gap between the bases is the difference in how "
+               f"each side records the same trade.")
+    if rows.empty:
         return _empty_chart(chart_id, title, "No whole-year turnover figures on the Kazakh-statistics or "
                             "Chinese-customs basis yet.", caption)
     plt = _pyplot()
-    years = sorted(reported["year"].unique())
+    years = sorted(rows["year"].unique())
     fig, ax = plt.subplots(figsize=(8.5, 3.8))
     width = 0.38
-    medians = {}
+    bars = {}
     for i, (basis, label) in enumerate(BASES):
-        sub = reported[reported["basis"] == basis]
+        sub = rows[rows["basis"] == basis]
         xs, hs, lo, hi = [], [], [], []
-        for j, year in enumerate(years):
-            vals = sub.loc[sub["year"] == year, "usd_bn"]
-            if vals.empty:
-                continue
-            med = float(vals.median())
-            medians[(basis, year)] = med
-            xs.append(j + (i - 0.5) * width)
-            hs.append(med)
-            lo.append(med - float(vals.min()))
-            hi.append(float(vals.max()) - med)
+        for r in sub.itertuples():
+            bars[(basis, r.year)] = r.usd_bn
+            xs.append(years.index(r.year) + (i - 0.5) * width)
+            hs.append(r.usd_bn)
+            lo.append(max(r.usd_bn - r.low_bn, 0.0))
+            hi.append(max(r.high_bn - r.usd_bn, 0.0))
         if xs:
             ax.bar(xs, hs, width, label=label, color=COLORS[basis])
             ax.errorbar(xs, hs, yerr=[lo, hi], fmt="none", ecolor="#333333", elinewidth=1, capsize=3)
             for x, h in zip(xs, hs):
                 ax.text(x, h / 2, _num(h), ha="center", va="center", fontsize=7.5, color="white")
-    top = max(reported["usd_bn"].max(), 1.0)
+    top = max(rows["high_bn"].max(), rows["usd_bn"].max(), 1.0)
     for j, year in enumerate(years):
-        kz, cn = medians.get(("kz_statistics", year)), medians.get(("cn_customs", year))
+        kz, cn = bars.get(("kz_statistics", year)), bars.get(("cn_customs", year))
         if kz and cn:
             ax.text(j, max(kz, cn) + top * 0.06, f"gap {(cn - kz) / kz:+.0%}", ha="center", fontsize=8, color="#333333")
     ax.set_xticks(range(len(years)), [str(y) for y in years])
@@ -158,10 +161,13 @@ def trade_chart(frame: pd.DataFrame | None) -> Chart:
     ax.legend(frameon=False, fontsize=8, loc="upper left")
     ax.spines[["top", "right"]].set_visible(False)
     label = dict(BASES)
-    table = [[str(r.year), label.get(r.basis, r.basis), _num(r.usd_bn), r.qualifier, r.id]
-             for r in reported.itertuples()]
+    table = [[str(r.year), label.get(r.basis, r.basis), _num(r.usd_bn), f"{_num(r.low_bn)}–{_num(r.high_bn)}",
+              str(r.n), r.qualifier, r.id, r.by] for r in rows.itertuples()]
+    data = [{"year": int(r.year), "reporter_basis": r.basis, "value": r.usd_bn * 1e9, "low": r.low_bn * 1e9,
+             "high": r.high_bn * 1e9, "preferred_trade_id": r.id, "preferred_by": r.by} for r in rows.itertuples()]
     return Chart(chart_id, title, _svg(fig, chart_id), caption,
-                 ["year", "basis", "USD billion", "qualifier", "row"], table)
+                 ["year", "basis", "USD billion", "statements' range", "statements", "qualifier", "row",
+                  "chosen by"], table, data=data)
 
 
 # --- meetings ----------------------------------------------------------------------------------
@@ -264,5 +270,5 @@ def portfolio_chart(frame: pd.DataFrame | None) -> Chart:
 
 
 def all_charts(frames: dict) -> list[Chart]:
-    return [trade_chart(frames.get("trade_volumes")), meetings_chart(frames.get("meetings")),
+    return [trade_chart(frames.get("trade_series")), meetings_chart(frames.get("meetings")),
             portfolio_chart(frames.get("project_portfolios"))]

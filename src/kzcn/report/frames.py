@@ -105,3 +105,23 @@ def read_table(resource: Resource) -> TableRead:
     if header != resource.field_names:
         problem = header_difference(header, resource.field_names)
     return TableRead(resource.name, resource.relpath, frame, header=header, problem=problem)
+
+
+def derived_frames(package) -> dict[str, pd.DataFrame]:
+    """The derived tables (trade_series, ...) the package can compute, typed like the others.
+
+    Computed by kzcn.package.series from whatever the curated files hold (a row it cannot read
+    is left out, never fatal), so the report's charts show exactly what the release will ship."""
+    from ..package.series import derivable, derived_resource, derived_rows
+
+    out = {}
+    for name in derivable(package):
+        resource = derived_resource(package, name)
+        header, rows = derived_rows(package, resource)
+        raw = pd.DataFrame(rows, columns=pd.Index(header), dtype=object)
+        by_name = {f["name"]: f for f in resource.schema.get("fields", [])}
+        columns = {h: _typed_column(raw[h].astype(str).reset_index(drop=True), by_name[h], [""]) for h in header}
+        frame = pd.DataFrame(columns, index=pd.RangeIndex(len(rows)))
+        pk = resource.primary_key
+        out[name] = frame.sort_values(pk, kind="stable").reset_index(drop=True) if len(frame) else frame
+    return out

@@ -12,7 +12,10 @@ Outputs, under one output folder (default: build/ beside the package's descripto
     report/rules.html           every cross-table rule, pass or fail, with its findings
     report/docs/                the GE Data Docs site (offline views, linked both ways)
     report/summary.json         the outcome counts, for DVC metrics and tests
-    report/summary.png          with --screenshot: the summary page drawn by headless Chromium
+    summary.png                 with --screenshot: the summary page drawn by headless Chromium,
+                                beside report/ and not in it: report/ is the DVC pipeline's output
+                                (and the release's), and a picture that only `make report` draws
+                                must not make it differ from what `dvc repro` recorded
 
 Each of the three folders is written whole into a temporary folder beside it, marked as ours
 (kzcn.atomic.MARKER) and swapped in only when everything is written, so a report killed or out
@@ -39,6 +42,7 @@ NOT_APPLICABLE = "rule-not-applicable"
 RULE_ERROR = "rule-error"
 
 PASSED, FAILED, WARNED, SKIPPED = "passed", "failed", "warned", "not applicable"
+SCREENSHOT = "summary.png"  # beside report/, never in it (see above)
 STATUSES = (PASSED, FAILED, WARNED, SKIPPED)
 
 
@@ -266,17 +270,30 @@ def build_report(target=None, output=None, rules=None, strict: bool = False,
     from ..atomic import write_failure
     from ..errors import UsageError
 
+    shot = output / SCREENSHOT
+    if screenshot:
+        from ..atomic import output_problem
+        from ..validate.run import input_files
+
+        problem = output_problem(shot, input_files(package, rules))
+        if problem:
+            raise UsageError(f"{shot}: {problem}; nothing written")
     try:
         with TempFolders(output, OUTPUT_FOLDERS) as temps:
-            run = _write(package, report, rule_list, rules_path, reads, temps, run_name, strict, screenshot)
+            run = _write(package, report, rule_list, rules_path, reads, temps, run_name, strict)
             staged = dict(temps.items())
             temps.commit()
     except OSError as exc:  # disk full, read-only, quota: name the file, keep the previous report
         raise UsageError(write_failure(exc, output)) from None
-    return run.moved(output, staged)
+    run = run.moved(output, staged)
+    if screenshot:
+        from .browser import screenshot as take_screenshot
+
+        run.screenshot = take_screenshot(run.index, shot)
+    return run
 
 
-def _write(package, report, rule_list, rules_path, reads, temps, run_name, strict, screenshot) -> ReportRun:
+def _write(package, report, rule_list, rules_path, reads, temps, run_name, strict) -> ReportRun:
     """Process and save into the temporary folders (`temps[name]`); the ReportRun names them."""
     from . import charts as charts_mod
     from ..atomic import mark, write_text_atomic
@@ -284,7 +301,10 @@ def _write(package, report, rule_list, rules_path, reads, temps, run_name, stric
     from .gx_run import run_expectations
     from .pages import secure_pages
 
+    from .frames import derived_frames
+
     frames = {name: read.frame for name, read in reads.items()}
+    frames.update(derived_frames(package))  # the trade chart plots trade_series, as released
     output = temps.base
     report_dir = temps["report"]
     docs_dir = report_dir / "docs"
@@ -318,13 +338,7 @@ def _write(package, report, rule_list, rules_path, reads, temps, run_name, stric
     secure_pages(report_dir)
     summary_json = report_dir / "summary.json"
     write_text_atomic(summary_json, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
-    shot = None
-    if screenshot:
-        from .browser import screenshot as take_screenshot
-
-        shot = take_screenshot(index, report_dir / "summary.png")
-
     failed = bool(report.errors) or bool(summary["expectations"]["suites_failed"]) or (strict and bool(report.warnings))
     return ReportRun(output=output, index=index, rules_page=rules_page, docs_index=docs_dir / "index.html",
                      summary_json=summary_json, expectations=exported, summary=summary,
-                     exit_code=1 if failed else 0, screenshot=shot, descriptor=package.descriptor_path.resolve())
+                     exit_code=1 if failed else 0, descriptor=package.descriptor_path.resolve())
