@@ -65,3 +65,24 @@ def test_real_frictionless_validator_accepts_the_package(repo_root):
 def test_schema_file_is_yaml_with_known_types(name):
     for f in PACKAGE.resource(name).schema["fields"]:
         assert f["type"] in {"string", "integer", "number", "boolean", "date"}, f
+
+
+def test_a_derived_table_shares_the_vocabulary_of_the_table_it_is_derived_from():
+    """trade_series.commodity_group is trade_volumes.commodity_group: an enum value added to the
+    curated table and not to the derived one fails the release build, so it fails here first."""
+    import yaml
+
+    root = Path(__file__).resolve().parents[1]
+    pairs = {"trade_series": "trade_volumes", "indicator_series": "indicators"}
+    compared = 0
+    for derived, source in pairs.items():
+        fields = {f["name"]: f for f in yaml.safe_load((root / "schemas" / f"{source}.schema.yaml").read_text())["fields"]}
+        for f in yaml.safe_load((root / "schemas" / f"{derived}.schema.yaml").read_text())["fields"]:
+            if f["name"] not in fields:
+                continue
+            ours = {k: v for k, v in (f.get("constraints") or {}).items() if k not in ("required", "unique")}
+            theirs = {k: v for k, v in (fields[f["name"]].get("constraints") or {}).items()
+                      if k not in ("required", "unique")}
+            assert ours == theirs and f["type"] == fields[f["name"]]["type"], f"{derived}.{f['name']} vs {source}"
+            compared += 1
+    assert compared >= 10
