@@ -60,7 +60,7 @@ def choose(group: list[dict], id_field: str, sources: dict, prefers: list[Prefer
     stated = [r for r in group if r.get("derived", "").lower() != "true"]
     candidates = stated or list(group)
     ids = {r[id_field] for r in group}
-    for decision in prefers:
+    for decision in prefers if len(group) > 1 else ():  # a row alone in its series needs no decision
         if decision.prefer in ids:
             row = next(r for r in group if r[id_field] == decision.prefer)
             if row not in candidates:
