@@ -19,7 +19,6 @@ columns within `--max-lines` and `--max-fields`, checked from the footer before 
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 
@@ -97,26 +96,15 @@ def _open(res, where, limit):
 
 
 def _file_checks(res, fh, size, where) -> list:
-    """`bytes` and `hash` the descriptor declares, of the file as stored."""
-    from .structure.files import HASHES
+    """`bytes` and `hash` the descriptor declares, of the file as stored (read block by block)."""
+    from .structure.files import declared_checks
 
-    out = []
-    declared = res.descriptor.get("bytes")
-    if isinstance(declared, int) and not isinstance(declared, bool) and declared != size:
-        out.append(cat.make("byte-count", **where, actual=size, expected=declared))
-    declared = res.descriptor.get("hash")
-    if isinstance(declared, str) and declared:
-        algo, _, digest = declared.partition(":") if ":" in declared else ("md5", "", declared)
-        if algo.lower() in HASHES:
-            h = hashlib.new(algo.lower())
-            fh.seek(0)
-            for block in iter(lambda: fh.read(1 << 22), b""):
-                h.update(block)
-            fh.seek(0)
-            if h.hexdigest() != digest.lower():
-                out.append(cat.make("hash-count", **where, algorithm=algo.lower(), actual=h.hexdigest(),
-                                    expected=digest))
-    return out
+    def chunks():
+        fh.seek(0)
+        yield from iter(lambda: fh.read(1 << 22), b"")
+        fh.seek(0)
+
+    return declared_checks(res, size, chunks, where)
 
 
 def _plan(fields: list, labels: list, stored, where: dict, pa):

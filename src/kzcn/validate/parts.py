@@ -20,7 +20,6 @@ The byte and line bounds apply to a resource's files together.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 
 from . import catalogue as cat
 from .findings import WARNING
@@ -29,27 +28,9 @@ from .table import _where, apply_missing, check_parsed
 
 def _raw_checks(res, raws: list, where: dict) -> list:
     """`bytes` and `hash` of the files as stored, concatenated (frictionless: byte-count, hash-count)."""
-    from .structure.files import HASHES
+    from .structure.files import declared_checks
 
-    out = []
-    size = sum(r if isinstance(r, int) else len(r) for r in raws)
-    declared = res.descriptor.get("bytes")
-    if isinstance(declared, int) and not isinstance(declared, bool) and declared != size:
-        out.append(cat.make("byte-count", **where, actual=size, expected=declared))
-    declared = res.descriptor.get("hash")
-    if isinstance(declared, str) and declared:
-        algo, _, digest = declared.partition(":") if ":" in declared else ("md5", "", declared)
-        if algo.lower() not in HASHES:
-            out.append(cat.make("schema-error", **where, detail=f"hash algorithm {algo!r} is not supported "
-                                f"(use one of {', '.join(sorted(HASHES))}); the hash is not checked"))
-        else:
-            h = hashlib.new(algo.lower())
-            for r in raws:
-                h.update(r)
-            if h.hexdigest() != digest.lower():
-                out.append(cat.make("hash-count", **where, algorithm=algo.lower(), actual=h.hexdigest(),
-                                    expected=digest))
-    return out
+    return declared_checks(res, sum(r if isinstance(r, int) else len(r) for r in raws), lambda: iter(raws), where)
 
 
 def _read(rel: str, path, compression, room: int, first: bool, where: dict):

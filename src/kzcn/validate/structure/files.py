@@ -23,11 +23,18 @@ HASHES = {"md5", "sha1", "sha256", "sha512"}
 
 
 def _file_checks(res: Resource, data: bytes, where: dict) -> list:
-    """bytes and hash the descriptor declares (frictionless: byte-count, hash-count)."""
+    return declared_checks(res, len(data), lambda: (data,), where)
+
+
+def declared_checks(res: Resource, size: int, chunks, where: dict) -> list:
+    """bytes and hash the descriptor declares (frictionless: byte-count, hash-count), of the
+    file(s) as stored: `size` bytes, whose content `chunks()` yields block by block (called only
+    when a supported hash is declared), so one check serves a CSV in memory, the files of a
+    multi-file resource and a Parquet file read from disk."""
     out = []
     declared = res.descriptor.get("bytes")
-    if isinstance(declared, int) and not isinstance(declared, bool) and declared != len(data):
-        out.append(cat.make("byte-count", **where, actual=len(data), expected=declared))
+    if isinstance(declared, int) and not isinstance(declared, bool) and declared != size:
+        out.append(cat.make("byte-count", **where, actual=size, expected=declared))
     declared = res.descriptor.get("hash")
     if isinstance(declared, str) and declared:
         algo, _, digest = declared.partition(":") if ":" in declared else ("md5", "", declared)
@@ -36,9 +43,11 @@ def _file_checks(res: Resource, data: bytes, where: dict) -> list:
             out.append(cat.make("schema-error", **where, detail=f"hash algorithm {algo!r} is not supported "
                                 f"(use one of {', '.join(sorted(HASHES))}); the hash is not checked"))
         else:
-            actual = hashlib.new(algo, data).hexdigest()
-            if actual != digest.lower():
-                out.append(cat.make("hash-count", **where, algorithm=algo, actual=actual, expected=digest))
+            h = hashlib.new(algo)
+            for block in chunks():
+                h.update(block)
+            if h.hexdigest() != digest.lower():
+                out.append(cat.make("hash-count", **where, algorithm=algo, actual=h.hexdigest(), expected=digest))
     return out
 
 
