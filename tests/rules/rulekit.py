@@ -124,3 +124,18 @@ def maker(tmp_path):
 def only(findings, code=None):
     """The findings of one code (default: all but rule-not-applicable)."""
     return [f for f in findings if (f.code == code if code else f.code != "rule-not-applicable")]
+
+
+def one(findings, code="r"):
+    """The single finding of a rule (code "r" in the fixtures), asserted to be alone."""
+    got = only(findings, code)
+    assert len(got) == 1, [f.message for f in findings]
+    return got[0]
+
+
+def repo_rule(rid: str) -> dict:
+    """A rule of the repository's validation/rules.yaml as a fixture rule named "r"."""
+    from kzcn.validate.rules.config import load_rules
+
+    r = next(r for r in load_rules(ROOT / "validation" / "rules.yaml").rules if r.id == rid)
+    return {"id": "r", "kind": r.kind, "params": r.params, "severity": r.severity, "rationale": r.rationale}

@@ -6,7 +6,7 @@ Line numbers: the header is line 1, so the n-th row of a table is line n + 1.
 """
 from __future__ import annotations
 
-from rulekit import only, rule
+from rulekit import one, only, rule
 
 from kzcn.validate.rules.intervals import Interval, soft_interval, stated_interval
 
@@ -18,12 +18,6 @@ GROWTH = dict(measure="growth", scale="one", unit="percent", base_period_start="
 MATCH = ["reporter_basis", "reporter_scope", "partner_scope", "flow", "commodity_group"]
 GROWTH_RULE = rule("r", "growth_matches", {"table": T, "match": MATCH,
                                            "wildcards": {"reporter_basis": ["unspecified"]}})
-
-
-def one(findings, code="r"):
-    got = only(findings, code)
-    assert len(got) == 1, [f.message for f in findings]
-    return got[0]
 
 
 # ---------------------------------------------------------------- a wrong figure hiding behind a right one

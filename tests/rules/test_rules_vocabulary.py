@@ -7,24 +7,11 @@ row of a table is line n + 1.
 from __future__ import annotations
 
 import pytest
-from rulekit import ROOT, only, rule
+from rulekit import one, only, repo_rule, rule
 
-from kzcn.validate.rules.config import load_rules
 
 T = "trade_volumes"
 IND = "indicators"
-
-
-def one(findings, code="r"):
-    got = only(findings, code)
-    assert len(got) == 1, [f.message for f in findings]
-    return got[0]
-
-
-def repo_rule(rid: str) -> dict:
-    """A rule exactly as validation/rules.yaml writes it (so the fixture tests the shipped rule)."""
-    r = next(r for r in load_rules(ROOT / "validation" / "rules.yaml").rules if r.id == rid)
-    return {"id": "r", "kind": r.kind, "params": r.params, "severity": r.severity, "rationale": r.rationale}
 
 
 # ---------------------------------------------------------------- range_ordered

@@ -8,22 +8,10 @@ Asia–Xinjiang trade, which no rule compared. Line numbers: header = line 1.
 """
 from __future__ import annotations
 
-from rulekit import ROOT, only, rule
+from rulekit import one, only, repo_rule, rule
 
-from kzcn.validate.rules.config import load_rules
 
 T = "trade_volumes"
-
-
-def one(findings, code="r"):
-    got = only(findings, code)
-    assert len(got) == 1, [f.message for f in findings]
-    return got[0]
-
-
-def repo_rule(rid: str) -> dict:
-    r = next(r for r in load_rules(ROOT / "validation" / "rules.yaml").rules if r.id == rid)
-    return {"id": "r", "kind": r.kind, "params": r.params, "severity": r.severity, "rationale": r.rationale}
 
 
 FLOWS = repo_rule("trade-flow-within-turnover")
