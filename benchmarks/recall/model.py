@@ -133,6 +133,11 @@ class TableModel:
     fields: list[dict] = field(init=False)
 
     def __post_init__(self):
+        # Why a memo: the judge re-reads every curated row for each of tens of thousands of proposed
+        # mutations; a mutated table shares all but one row dict with self.rows, which this model
+        # holds (so their ids stay theirs). Only those rows are memoised; a mutated row never is.
+        self._curated = {id(r) for r in self.rows}
+        self._memo: dict = {}
         self.fields = self.schema.get("fields", [])
         by = {f["name"]: f for f in self.fields}
         self.types = {f["name"]: f.get("type", "string") for f in self.fields}
@@ -181,12 +186,28 @@ class TableModel:
         return SCALES.get(row.get(num.scale) or "one", 1.0) if num.scale else 1.0
 
     def quantity(self, row: dict, num: Number) -> Interval | None:
+        if id(row) in self._curated:
+            k = ("q", id(row), num.name)
+            if k not in self._memo:
+                self._memo[k] = self._quantity(row, num)
+            return self._memo[k]
+        return self._quantity(row, num)
+
+    def _quantity(self, row: dict, num: Number) -> Interval | None:
         if not row.get(num.name):
             return None
         q = row.get(num.qualifier) if num.qualifier else None
         return interval(row[num.name], q, self.factor(row, num), row.get(num.high) if num.high else None)
 
     def key(self, row: dict, drop=(), override: dict | None = None) -> tuple:
+        if not override and id(row) in self._curated:
+            k = ("k", id(row), frozenset(drop))
+            if k not in self._memo:
+                self._memo[k] = self._key(row, drop)
+            return self._memo[k]
+        return self._key(row, drop, override)
+
+    def _key(self, row: dict, drop=(), override: dict | None = None) -> tuple:
         override = override or {}
         return tuple((n, override.get(n, row.get(n, ""))) for n in self.key_fields if n not in drop)
 

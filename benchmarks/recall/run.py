@@ -15,6 +15,7 @@ import argparse
 import calendar
 import hashlib
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -81,7 +82,49 @@ def _keys(report) -> set:
     return {(f.code, f.resource, f.line, f.field) for f in report.findings if f.severity in ("error", "warning")}
 
 
-def measure(root: Path = ROOT, seed: int = SEED, per_cell: int = PER_CELL, progress=None) -> dict:
+def _copy_package(root: Path, tmp: str) -> Path:
+    copy = Path(tmp) / "package"
+    copy.mkdir()
+    for name in COPY:
+        src = root / name
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, copy / name)
+    return copy
+
+
+_WORKER: dict = {}
+
+
+def _worker_start(root: str) -> None:
+    """A pool worker's own copy of the package (workers never share files)."""
+    import kzcn
+
+    tmp = tempfile.mkdtemp(prefix="kzcn-recall-")
+    _WORKER["copy"] = copy = _copy_package(Path(root), tmp)
+    _WORKER["base"] = _keys(kzcn.validate(str(copy)))
+
+
+def _validate_edit(job) -> set:
+    """Findings the edited table adds to the curated report (the copy is restored afterwards)."""
+    import kzcn
+
+    rel, text, original = job
+    copy, base = _WORKER["copy"], _WORKER["base"]
+    target = copy / rel
+    target.write_bytes(text.encode("utf-8"))
+    try:
+        return _keys(kzcn.validate(str(copy))) - base
+    finally:
+        target.write_bytes(original.encode("utf-8"))
+
+
+def measure(root: Path = ROOT, seed: int = SEED, per_cell: int = PER_CELL, progress=None,
+            jobs: int = 1) -> dict:
+    """Draw the cells' mutations, validate each distinct mutated package once, in `jobs` processes.
+
+    Why processes: each validation is pure CPU in one interpreter; the mutated packages are
+    independent, so N workers (each with its own copy) divide the wall time by about N. The
+    result does not depend on `jobs`: the draws happen before, in this process, from the seed.
+    """
     import kzcn
 
     t0 = time.time()
@@ -89,32 +132,41 @@ def measure(root: Path = ROOT, seed: int = SEED, per_cell: int = PER_CELL, progr
     descriptor, resources, tables, models, ctx = load(root)
     cells = build(models, ctx, seed, per_cell)
     with tempfile.TemporaryDirectory(prefix="kzcn-recall-") as tmp:
-        copy = Path(tmp) / "package"
-        copy.mkdir()
-        for name in COPY:
-            src = root / name
-            (shutil.copytree if src.is_dir() else shutil.copy2)(src, copy / name)
+        copy = _copy_package(root, tmp)
         baseline = kzcn.validate(str(copy))
-        base = _keys(baseline)
-        seen: dict = {}
-        for k, cell in enumerate(cells):
-            if progress and cell.mutations:
-                progress(f"[{k + 1}/{len(cells)}] {cell.family} × {cell.table}: {len(cell.mutations)} mutations")
-            cell.results = []
+        _WORKER.update(copy=copy, base=_keys(baseline))
+        pending: dict = {}
+        digests: dict = {}  # id(mutation) -> its package's digest
+        for cell in cells:
             for mut in cell.mutations:
                 table = tables[mut.table]
                 text = table.edit({mut.row: dict(mut.changes)})
                 digest = (mut.table, hashlib.sha1(text.encode("utf-8")).hexdigest())
-                if digest not in seen:
-                    target = copy / Path(resources[mut.table][0]).relative_to(root)
-                    target.write_bytes(text.encode("utf-8"))
-                    try:
-                        new = _keys(kzcn.validate(str(copy))) - base
-                    finally:
-                        target.write_bytes(table.text.encode("utf-8"))
-                    seen[digest] = new
-                new = seen[digest]
-                line = table.lines[mut.row]
+                rel = Path(resources[mut.table][0]).relative_to(root)
+                pending.setdefault(digest, (rel, text, table.text))
+                digests[id(mut)] = digest
+        keys = list(pending)
+        if jobs > 1 and len(keys) > 1:
+            from concurrent.futures import ProcessPoolExecutor
+
+            with ProcessPoolExecutor(jobs, initializer=_worker_start, initargs=(str(root),)) as pool:
+                found = []
+                for k, new in enumerate(pool.map(_validate_edit, (pending[d] for d in keys), chunksize=4)):
+                    found.append(new)
+                    if progress and (k + 1) % 50 == 0:
+                        progress(f"[{k + 1}/{len(keys)}] mutated packages validated")
+        else:
+            found = []
+            for k, d in enumerate(keys):
+                found.append(_validate_edit(pending[d]))
+                if progress and (k + 1) % 50 == 0:
+                    progress(f"[{k + 1}/{len(keys)}] mutated packages validated")
+        seen = dict(zip(keys, found))
+        for cell in cells:
+            cell.results = []
+            for mut in cell.mutations:
+                new = seen[digests[id(mut)]]
+                line = tables[mut.table].lines[mut.row]
                 at_row = any(res == mut.table and ln == line for _, res, ln, _ in new)
                 cell.results.append((mut, bool(new), at_row, sorted({c for c, *_ in new})))
     return {"seed": seed, "per_cell": per_cell, "cells": cells, "baseline": baseline.findings,
@@ -148,10 +200,13 @@ def main(argv=None) -> int:
     ap.add_argument("--root", type=Path, default=ROOT)
     ap.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "RECALL.md")
     ap.add_argument("--json", type=Path, help="also write every mutation and what caught it")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                    help="processes validating mutated packages (default: one per core)")
     args = ap.parse_args(argv)
     from .report import render
 
-    result = measure(args.root, args.seed, args.per_cell, progress=lambda s: print(s, file=sys.stderr))
+    result = measure(args.root, args.seed, args.per_cell, progress=lambda s: print(s, file=sys.stderr),
+                     jobs=args.jobs)
     command = f"make recall  (PYTHONPATH=benchmarks .venv/bin/python -m recall.run --seed {args.seed} --per-cell {args.per_cell})"
     args.output.write_text(render(result, command), encoding="utf-8")
     if args.json:
