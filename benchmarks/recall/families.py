@@ -16,7 +16,7 @@ from collections import defaultdict
 from itertools import combinations
 
 from .timing import date_order, not_after_publication, publication_dates  # noqa: F401  (families too)
-from .model import (DISJOINT, HIERARCHIES, NOT_CUMULATIVE, RANK_SETS, SHARE_WHOLES, SUMS, Interval,
+from .model import (DISJOINT, HIERARCHIES, NOT_CUMULATIVE, RANK_SETS, SHARE_WHOLES, SUMS, WILDCARD, Interval,
                     TableModel, ancestors)
 
 
@@ -178,16 +178,36 @@ def _period(m, row, prefix="period"):
     return (row.get(s), row.get(e)) if row.get(e) else None
 
 
+def _judge(m, g, k, fits, out, label):
+    """Add the violations of stated row g (index k) given its pairs' fits [(i, j, fits)].
+
+    A named-basis figure must fit every pair of its series; a figure of unspecified basis is one of
+    the bases, so it is wrong only when it fits none of the pairs whose two values share a basis
+    (README: "compared with each named basis and flagged when it fits none")."""
+    if m.basis and g.get(m.basis) == WILDCARD:
+        if fits and not any(ok for _, _, ok in fits):
+            out.add((f"{label} fits no pair", frozenset([k, *(x for i, j, _ in fits for x in (i, j))])))
+        return
+    for i, j, ok in fits:
+        if not ok:
+            out.add((f"{label} does not match", frozenset((k, i, j))))
+
+
 def growth_matches(m: TableModel, rows, ctx):
     out, num = set(), m.numbers[0]
     idx = _index(m, rows)
+    wild = bool(m.basis)
     for k, g in enumerate(rows):
         now, then = _period(m, g), _period(m, g, "base_period")
         if g.get(m.measure) != "growth" or not now or not then:
             continue
         stated = m.quantity(g, num)
+        unspecified = wild and g.get(m.basis) == WILDCARD
+        fits = []
         for i in _values_at(m, rows, idx, g, now):
             for j in _values_at(m, rows, idx, g, then):
+                if unspecified and not m.bases_compatible(rows[i], rows[j]):
+                    continue
                 a, b = m.quantity(rows[i], num), m.quantity(rows[j], num)
                 if not (a and b and stated) or rows[i].get(num.unit) != rows[j].get(num.unit):
                     continue
@@ -199,8 +219,9 @@ def growth_matches(m: TableModel, rows, ctx):
                     implied = r and Interval((r.lo - 1) * 100, (r.hi - 1) * 100)
                 else:
                     implied = Interval(a.lo - b.hi, a.hi - b.lo)
-                if implied and not implied.overlaps(stated):
-                    out.add(("growth does not match", frozenset((k, i, j))))
+                if implied:
+                    fits.append((i, j, implied.overlaps(stated)))
+        _judge(m, g, k, fits, out, "growth")
     return out
 
 
@@ -213,12 +234,17 @@ def share_matches(m: TableModel, rows, ctx):
             if s.get(m.measure) != "share" or whole is None or not now:
                 continue
             stated = m.quantity(s, num)
+            unspecified = bool(m.basis) and s.get(m.basis) == WILDCARD
+            fits = []
             for i in _values_at(m, rows, idx, s, now):
                 for j in _values_at(m, rows, idx, s, now, override=whole):
+                    if unspecified and not m.bases_compatible(rows[i], rows[j]):
+                        continue
                     a, b = m.quantity(rows[i], num), m.quantity(rows[j], num)
                     r = a and b and rows[i].get(num.unit) == rows[j].get(num.unit) and _ratio(a, b)
-                    if r and stated and not Interval(r.lo * 100, r.hi * 100).overlaps(stated):
-                        out.add(("share does not match", frozenset((k, i, j))))
+                    if r and stated:
+                        fits.append((i, j, Interval(r.lo * 100, r.hi * 100).overlaps(stated)))
+            _judge(m, s, k, fits, out, "share")
     return out
 
 

@@ -23,6 +23,12 @@ AGREE = rule("agree", "sources_agree", {
     "table": T, "key": ["measure", "reporter_basis", "partner_scope", "flow", "period_start", "period_end", "unit"],
     "require": ["period_start", "period_end"]}, severity="warning")
 
+# the same check with the basis compared, not grouped by (as in validation/rules.yaml)
+AGREE_ACROSS = rule("agree", "sources_agree", {
+    "table": T, "key": ["measure", "partner_scope", "flow", "period_start", "period_end", "unit"],
+    "basis": "reporter_basis", "unspecified": ["unspecified"], "across_bases": 1.5,
+    "require": ["period_start", "period_end"]}, severity="warning")
+
 
 def _two(b_value="42"):
     return {T: [dict(id="a", value="41", source_id="src-a"), dict(id="b", value=b_value, source_id="src-b")]}
@@ -37,18 +43,31 @@ def _resolution(values=None):
 
 
 def test_a_pinned_resolution_settles_its_finding_while_the_figures_stand(make):
-    built = make(_two(), [AGREE], resolutions=_resolution({"a": "41 billion USD", "b": "42 billion USD"}))
+    built = make(_two(), [AGREE], resolutions=_resolution({"a": "kz_statistics 41 billion USD exact", "b": "kz_statistics 42 billion USD exact"}))
     assert only(built.run()) == []
 
 
 def test_a_changed_figure_reopens_the_finding_and_names_the_resolution(make):
-    built = make(_two("420"), [AGREE], resolutions=_resolution({"a": "41 billion USD", "b": "42 billion USD"}))
+    built = make(_two("420"), [AGREE], resolutions=_resolution({"a": "kz_statistics 41 billion USD exact", "b": "kz_statistics 42 billion USD exact"}))
     found = built.run()
     assert len(only(found, "agree")) == 1  # the finding is back
     (changed,) = only(found, RESOLUTION_CHANGED)
     assert (changed.severity, changed.path, changed.line) == ("warning", "validation/resolutions.yaml", 2)
-    assert "b was '42 billion USD' and is now '420 billion USD'" in changed.message
+    assert "b was 'kz_statistics 42 billion USD exact' and is now 'kz_statistics 420 billion USD exact'" in changed.message
     assert "agree" in changed.message and not only(found, RESOLUTION_UNMATCHED)
+
+
+@pytest.mark.parametrize("field, new", [("reporter_basis", "unspecified"), ("qualifier", "more_than")])
+def test_a_relabelled_basis_or_qualifier_reopens_the_finding(make, field, new):
+    """The decision weighed two claims; the same number on another basis, or as "more than", is
+    another claim (a basis relabelled to unspecified makes a cross-basis pair a same-basis one)."""
+    rows = _two("420")
+    rows[T][1][field] = new
+    pinned = {"a": "kz_statistics 41 billion USD exact", "b": "kz_statistics 420 billion USD exact"}
+    found = make(rows, [AGREE_ACROSS], resolutions=_resolution(pinned)).run()
+    assert only(found, "agree")  # the finding is back, on its new grounds
+    (changed,) = only(found, RESOLUTION_CHANGED)
+    assert "b was 'kz_statistics 420 billion USD exact'" in changed.message and new in changed.message
 
 
 def test_an_unpinned_resolution_matches_by_rows_alone(make):
@@ -58,11 +77,11 @@ def test_an_unpinned_resolution_matches_by_rows_alone(make):
 def test_a_pin_counts_numbers_not_their_spelling(make):
     rows = _two()
     rows[T][1]["value"] = "42.0"
-    assert only(make(rows, [AGREE], resolutions=_resolution({"b": "42 billion  USD"})).run()) == []
+    assert only(make(rows, [AGREE], resolutions=_resolution({"b": "kz_statistics  42 billion  USD exact"})).run()) == []
 
 
 @pytest.mark.parametrize("values, words", [
-    ({"c": "41 billion USD"}, "values names row 'c'"),
+    ({"c": "kz_statistics 41 billion USD exact"}, "values names row 'c'"),
     ({"a": ["41"]}, "must be the row's figure as text"),
     (["41"], "values must map a row"),
 ])
@@ -141,9 +160,9 @@ def test_the_tool_writes_values_after_a_block_list_of_rows(make, capsys):
     path.write_text(text, encoding="utf-8")
     assert pin_main([str(built.root)]) == 0
     lines = path.read_text(encoding="utf-8").splitlines()
-    assert lines[7] == '    values: {"a": "41 billion USD", "b": "42 billion USD"}'
+    assert lines[7] == '    values: {"a": "kz_statistics 41 billion USD exact", "b": "kz_statistics 42 billion USD exact"}'
     assert [ln for i, ln in enumerate(lines) if i != 7] == text.splitlines()
     (res,) = load_resolutions(path, {"agree"})
-    assert res.values == {"a": "41 billion USD", "b": "42 billion USD"}
+    assert res.values == {"a": "kz_statistics 41 billion USD exact", "b": "kz_statistics 42 billion USD exact"}
     assert only(built.run()) == []
     capsys.readouterr()

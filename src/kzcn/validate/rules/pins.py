@@ -10,9 +10,12 @@ naming the row, the value it was made for and the value the row has now. An entr
 kzcn.validate.rules.pin` fills them in).
 
 A row's figure, as pinned: the cells of its number fields (value, value_high, item_count,
-capacity, ...) and of its scale and unit fields, in schema order, blanks left out, numbers
-written without float noise ("1.1 billion USD", "52 21 billion USD" for a portfolio of 52 projects
-worth $21 billion). The same text is computed by the tool and by the check, from the typed frame,
+capacity, ...) and of what qualifies them (scale, unit, qualifier, and the statistical basis), in
+schema order, blanks left out, numbers written without float noise ("cn_customs 41 billion USD
+exact", "52 21 billion USD more_than" for a portfolio of more than 52 projects worth $21 billion).
+Why the qualifier and basis too: a decision rests on what each row claims, and "more than 41" or
+the same 41 on another basis is another claim (a basis relabelled to `unspecified` turns a
+decided cross-basis pair into a same-basis conflict the decision never weighed). The same text is computed by the tool and by the check, from the typed frame,
 so "1.10" and "1.1" in the CSV are the same figure.
 """
 from __future__ import annotations
@@ -22,17 +25,18 @@ import math
 from .context import na, text
 
 FIGURE_TYPES = ("number", "integer")
-COMPANIONS = ("scale", "unit")
+COMPANIONS = ("scale", "unit", "qualifier", "_basis")
 
 
 def figure_fields(resource) -> list[str]:
-    """The fields that make a row's figure: numbers and their scale and unit, in schema order."""
+    """The fields that make a row's figure: numbers, their scale, unit and qualifier, and the
+    basis, in schema order (a date's qualifier, such as date_qualifier, qualifies no figure)."""
     out = []
     for f in resource.schema.get("fields", []):
         if not isinstance(f, dict) or not isinstance(f.get("name"), str):
             continue
         name = f["name"]
-        if f.get("type") in FIGURE_TYPES or name.endswith(COMPANIONS):
+        if f.get("type") in FIGURE_TYPES or (name.endswith(COMPANIONS) and not name.startswith("date")):
             out.append(name)
     return out
 
