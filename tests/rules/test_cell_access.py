@@ -55,3 +55,23 @@ def test_iso_lookups_agree_with_pycountry_on_every_code_and_on_noise():
                 assert getattr(found, field) == mine
                 if kind == "subdivisions":
                     assert found.country_code == subdivision_country(mine)
+
+
+def test_na_answers_as_pandas_does_for_every_kind_of_cell():
+    import numpy as np
+
+    from kzcn.validate.rules.context import na
+
+    class Text(str):
+        pass
+
+    cells = ["", "x", Text("y"), 0, 1, -7, 10**30, True, False, 0.0, -0.0, 2.5, float("nan"), float("inf"),
+             -float("inf"), None, pd.NA, pd.NaT, np.nan, np.float64("nan"), np.float32(1), np.int64(3),
+             np.bool_(True), np.datetime64("NaT"), np.datetime64("2020-01-01"), pd.Timestamp("2020-01-01"),
+             [1, None], (None,)]
+    for cell in cells:
+        try:
+            expected = cell is None or bool(pd.isna(cell))
+        except (TypeError, ValueError):
+            expected = False
+        assert na(cell) is expected, repr(cell)
