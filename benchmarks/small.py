@@ -135,11 +135,18 @@ def render(small: dict) -> str:
         lines += ["", "Floors, the same interpreter (OPENBLAS_NUM_THREADS=1, as the kzcn command sets it):", "",
                   "| command | wall | CPU |", "|---|---|---|"]
         lines += [f"| `{label}` | {f['wall']:.2f} s | {f['cpu']:.2f} s |" for label, f in small["floors"].items()]
+    verdicts = [f"{label.split(' (')[0]}: {row['kzcn']['wall']:.2f} s wall, {row['kzcn']['cpu']:.2f} s CPU, "
+                + ("within" if row["kzcn"]["wall"] <= TARGET_SECONDS else "over") + " the target"
+                for label, row in small["packages"].items()]
+    floor = (small.get("floors") or {}).get(f"python -c '{FLOOR_IMPORTS}'")
+    if floor:
+        verdicts.append(f"the numpy and pyarrow imports alone (second floor): {floor['cpu']:.2f} s CPU")
     lines += ["", f"Target: a cold `kzcn validate` on a small package in at most {TARGET_SECONDS} s on an idle "
-              "machine. On the package without rules, what kzcn adds to the second floor is its own "
+              f"machine. This run: {'; '.join(verdicts)}. On the package without rules, what kzcn adds to "
+              "the second floor is its own "
               "modules, argparse and the checks; it imports neither pandas, nor jsonschema, nor yaml, "
               "nor pycountry (tests/test_startup.py), and exits without the interpreter's teardown. The "
-              "curated repository's rules need pandas (about 0.3 s of import on its own) and then spend "
+              "curated repository's rules need pandas (0.3 to 0.4 s of import on its own) and then spend "
               "most of its time in the rules themselves, row by row in Python.", END]
     return "\n".join(lines) + "\n"
 
