@@ -3,7 +3,8 @@
 Start-up is most of a small package's time (benchmarks/RESULTS.md, "Small packages, cold"), and
 pandas alone is 0.4 s of it: pyarrow imports it on its first conversion of a Python value unless
 told otherwise (kzcn.validate.lazypandas). Measured as imports, not seconds, so the test does not
-depend on the machine's load.
+depend on the machine's load. The probe runs the console script's own entry point (which ends
+the process with os._exit, kzcn.cli._exit_now) and looks at sys.modules just before it exits.
 """
 from __future__ import annotations
 
@@ -11,22 +12,44 @@ import json
 import subprocess
 import sys
 
+# Heavy, or pulled in only for work a package without rules never needs: a JSON descriptor
+# that conforms, one CSV resource, no rules file. Each was imported by some path once, or could be.
+NOT_ON_THE_FAST_PATH = (
+    "pandas", "jsonschema", "yaml", "pycountry", "pyarrow.pandas_compat", "concurrent.futures",
+    "logging", "importlib.metadata", "pyarrow.parquet", "pyarrow.dataset", "great_expectations",
+    "dvc", "pandera", "frictionless", "urllib.request", "http.client", "email", "matplotlib")
+
 PROBE = """
-import json, sys
+import json, os, sys
 sys.argv = ["kzcn", "validate", "--format", "json"] + sys.argv[1:]
-from kzcn.cli import entry
-try:
-    entry()
-except SystemExit as exc:
-    code = exc.code
-print(json.dumps({"pandas": sys.modules.get("pandas") is not None, "jsonschema": "jsonschema" in sys.modules,
-                  "code": code}), file=sys.stderr)
+import kzcn.cli
+
+exit_now = kzcn.cli._exit_now
+
+def look_then_exit(code):
+    names = json.loads(os.environ["PROBE_MODULES"])
+    print(json.dumps({"imported": sorted(n for n in names if sys.modules.get(n) is not None),
+                      "pandas": sys.modules.get("pandas") is not None, "jsonschema": "jsonschema" in sys.modules,
+                      "code": code, "openblas": os.environ.get("OPENBLAS_NUM_THREADS")}), file=sys.stderr)
+    exit_now(code)
+
+kzcn.cli._exit_now = look_then_exit
+kzcn.cli.entry()
 """
 
 
-def probe(cwd, *args):
-    done = subprocess.run([sys.executable, "-c", PROBE, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
-    return json.loads(done.stderr.strip().splitlines()[-1]), done.stdout
+def probe(cwd, *args, full=False):
+    import os
+
+    env = {**os.environ, "PROBE_MODULES": json.dumps(NOT_ON_THE_FAST_PATH)}
+    env.pop("OPENBLAS_NUM_THREADS", None)
+    done = subprocess.run([sys.executable, "-c", PROBE, *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=300, env=env)
+    seen = json.loads(done.stderr.strip().splitlines()[-1])
+    assert done.returncode == seen["code"]  # os._exit carried the exit code
+    if not full:
+        seen = {k: seen[k] for k in ("pandas", "jsonschema", "code")}
+    return seen, done.stdout
 
 
 def small_package(folder, csv="id,name\n1,a\n2,b\n", **schema_more):
@@ -70,3 +93,19 @@ def test_deferring_then_restoring_leaves_pyarrow_knowing_pandas():
             "assert pa.Table.from_pandas(pd.DataFrame({'a': [1]})).to_pandas()['a'].tolist() == [1]\nprint('ok')\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert done.stdout.strip() == "ok", done.stderr
+
+
+def test_a_package_without_rules_imports_none_of_the_heavy_modules(tmp_path):
+    seen, out = probe(small_package(tmp_path / "ok"), full=True)
+    assert seen["code"] == 0 and json.loads(out)["valid"] is True
+    assert seen["imported"] == []
+    assert seen["openblas"] == "1"  # the console script asks numpy's OpenBLAS for one thread
+    seen, out = probe(small_package(tmp_path / "bad", csv="id,name\n1,a\nx,b\n"), full=True)
+    assert (seen["code"], seen["imported"]) == (1, [])
+
+
+def test_the_curated_rules_read_iso_codes_without_importing_pycountry():
+    from pathlib import Path
+
+    seen, out = probe(Path(__file__).resolve().parents[1], full=True)
+    assert seen["code"] == 0 and "pycountry" not in seen["imported"] and "pandas" in seen["imported"]

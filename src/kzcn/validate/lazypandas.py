@@ -32,10 +32,18 @@ def defer() -> bool:
         return False
     sys.modules["pandas"] = None  # `import pandas` fails at once while this is set
     _deferred = True
+    # The shim imports pyarrow.pandas_compat right after pandas (15 ms, and logging and
+    # concurrent.futures with it) only to give up on pandas: hidden too, for that one look.
+    hid_compat = "pyarrow.pandas_compat" not in sys.modules
+    if hid_compat:
+        sys.modules["pyarrow.pandas_compat"] = None
     try:
         shim.have_pandas  # the shim's first, quiet look: it finds no pandas and does not look again
     except Exception:  # noqa: BLE001 - Cython's import hands it None: it gives up, as meant
         pass
+    finally:
+        if hid_compat and sys.modules.get("pyarrow.pandas_compat", 0) is None:
+            del sys.modules["pyarrow.pandas_compat"]  # restore() lets the shim import it for real
     return True
 
 

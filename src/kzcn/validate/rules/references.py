@@ -15,26 +15,23 @@ from .selection import lines_of, select
 CODE_KINDS = ("country", "subdivision", "country_or_subdivision", "language", "currency")
 
 
-def _get(db, **kw):
-    try:
-        return db.get(**kw)
-    except (KeyError, LookupError):
-        return None
-
-
 @lru_cache(maxsize=4096)
 def code_problem(kind: str, value: str, countries: tuple[str, ...] = ()) -> str | None:
-    """None when value is a valid code of this kind; else what is wrong, in words."""
-    import pycountry
+    """None when value is a valid code of this kind; else what is wrong, in words.
+
+    The lookups are pycountry's data, read by kzcn.validate.rules.isocodes (same answers as
+    pycountry's case-insensitive `get`, without its start-up cost)."""
+    from .isocodes import lookup, subdivision_country
 
     if kind == "country":
-        return None if _get(pycountry.countries, alpha_2=value) else "is not an ISO 3166-1 alpha-2 country code"
+        return None if lookup("countries", value) else "is not an ISO 3166-1 alpha-2 country code"
     if kind == "subdivision":
-        sub = _get(pycountry.subdivisions, code=value)
-        if sub is None:
+        code = lookup("subdivisions", value)
+        if code is None:
             return "is not an ISO 3166-2 subdivision code"
-        if countries and sub.country_code not in countries:
-            return f"is a subdivision of {sub.country_code}, expected one of {', '.join(countries)}"
+        country = subdivision_country(code)
+        if countries and country not in countries:
+            return f"is a subdivision of {country}, expected one of {', '.join(countries)}"
         return None
     if kind == "country_or_subdivision":
         if "-" in value:
@@ -43,9 +40,9 @@ def code_problem(kind: str, value: str, countries: tuple[str, ...] = ()) -> str 
             return f"is not one of {', '.join(countries)}"
         return code_problem("country", value)
     if kind == "language":
-        return None if _get(pycountry.languages, alpha_2=value) else "is not an ISO 639-1 language code"
+        return None if lookup("languages", value) else "is not an ISO 639-1 language code"
     if kind == "currency":
-        return None if _get(pycountry.currencies, alpha_3=value) else "is not an ISO 4217 currency code"
+        return None if lookup("currencies", value) else "is not an ISO 4217 currency code"
     raise ParamError(f"unknown code kind {kind!r}; use one of {', '.join(CODE_KINDS)}")
 
 
