@@ -16,18 +16,7 @@ and each finding names its file (locate.py moves them there once every layer has
 """
 from __future__ import annotations
 
-from pathlib import PurePosixPath
-
-
-def is_parquet(res) -> bool:
-    """`format: parquet`, or no format and a first file named `.parquet` (`.parquet.gz` too)."""
-    from ..package.streams import compression_of, inner_name
-
-    fmt = str(res.descriptor.get("format") or "").lower()
-    if fmt:
-        return fmt == "parquet"
-    inner = inner_name(res.relpath, compression_of(res.relpath, res.descriptor)[0])
-    return PurePosixPath(inner.lower()).suffix == ".parquet"
+from ..package.tablebytes import is_parquet  # noqa: F401 - one definition, shared with build and report
 
 
 def reader_for(res):
