@@ -74,13 +74,13 @@ class Rows:
 
 def relocate(findings: list, locators: dict) -> list:
     """Each finding of a table with a locator (resource name -> Parts or Inline) moved to its
-    place; findings already placed (another path, no line) are kept as they are."""
+    place; findings already placed (another path, no line, a descriptor line) are kept as they are."""
     if not locators:
         return findings
     out = []
     for f in findings:
         loc = locators.get(f.resource)
-        if loc is not None and f.line is not None and f.path == loc.path:
+        if loc is not None and f.line is not None and f.path == loc.path and getattr(f, "pointer", None) is None:
             f = loc.move(f)
         out.append(f)
     return out
