@@ -44,6 +44,8 @@ def _table(paths, **more):
 
 
 def test_errors_in_the_second_parquet_file_are_found(tmp_path):
+    """frictionless's Parquet reader opens the first file only: VALID with faults in b.parquet. The spec
+    reads the files as one table, as we do; ours equals frictionless on the same rows as one file."""
     pkg = write(tmp_path / "two", _table(["a.parquet", "b.parquet"]), {"a.parquet": A, "b.parquet": B})
     valid, got, report = ours(pkg)
     # frictionless reads a.parquet only: VALID, exactly its verdict on a.parquet alone
@@ -146,6 +148,9 @@ OUTER = {"gz": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress, "zip": _
 
 @pytest.mark.parametrize("ext", sorted(OUTER))
 def test_an_outer_compression_is_read_through_the_stream(tmp_path, ext):
+    """frictionless hands the compressed bytes to pyarrow: a source-error on a valid file. `format`
+    describes the bytes once decompressed (the compression pattern): ours equals frictionless on the
+    file uncompressed."""
     plain = write(tmp_path / "plain", _table("b.parquet"), {"b.parquet": _bytes(B)})
     packed = OUTER[ext](_bytes(B))
     pkg = write(tmp_path / "packed", _table(f"b.parquet.{ext}"), {f"b.parquet.{ext}": packed})
