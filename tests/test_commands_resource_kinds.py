@@ -15,7 +15,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import run_kzcn
 
 SCHEMA = {"fields": [{"name": "id", "type": "integer"}, {"name": "name", "type": "string"}]}
 EPOCH = {"SOURCE_DATE_EPOCH": "1700000000"}
@@ -40,9 +39,9 @@ def _csv_kinds(tmp_path):
         {"a.csv": b"id,name\n1,a\n2,b", "b.csv": b"3,c\n", "c.csv.gz": gzip.compress(b"id,name\n7,x\n8,y\n")})
 
 
-def test_build_writes_multi_file_and_compressed_tables_whole(tmp_path):
+def test_build_writes_multi_file_and_compressed_tables_whole(tmp_path, kzcn_cli):
     pkg = _csv_kinds(tmp_path)
-    done = run_kzcn("build", ".", cwd=pkg, env=EPOCH)
+    done = kzcn_cli("build", ".", cwd=pkg, env=EPOCH)
     assert done.returncode == 0, done.stderr
     assert "2 tables, 5 rows" in done.stdout
     out = pkg / "build" / "datapackage"
@@ -51,13 +50,13 @@ def test_build_writes_multi_file_and_compressed_tables_whole(tmp_path):
     built = json.loads((out / "datapackage.json").read_text())
     assert [(r["name"], r["path"], "compression" in r) for r in built["resources"]] == [
         ("parts", "a.csv", False), ("packed", "c.csv", False)]
-    again = run_kzcn("validate", out / "datapackage.json")
+    again = kzcn_cli("validate", out / "datapackage.json")
     assert again.returncode == 0, again.stdout  # the built package is valid as written
 
 
 @pytest.mark.parametrize("command", ["build", "report"])
 @pytest.mark.parametrize("kind", ["inline", "parquet", "parquet-files"])
-def test_inline_and_parquet_resources_exit_2_with_one_line(tmp_path, command, kind):
+def test_inline_and_parquet_resources_exit_2_with_one_line(tmp_path, command, kind, kzcn_cli):
     table = pa.table({"id": [1], "name": ["a"]})
     resource, files = {
         "inline": ({"name": "t", "data": [["id", "name"], [1, "a"]], "schema": SCHEMA}, {}),
@@ -67,8 +66,8 @@ def test_inline_and_parquet_resources_exit_2_with_one_line(tmp_path, command, ki
     }[kind]
     pkg = _package(tmp_path / "pkg", [{"name": "ok", "path": "ok.csv", "schema": SCHEMA}, resource],
                    {"ok.csv": b"id,name\n1,a\n", **files})
-    assert run_kzcn("validate", ".", cwd=pkg).returncode == 0  # the package is valid: the command cannot do it
-    done = run_kzcn(command, ".", cwd=pkg, env=EPOCH)
+    assert kzcn_cli("validate", ".", cwd=pkg).returncode == 0  # the package is valid: the command cannot do it
+    done = kzcn_cli(command, ".", cwd=pkg, env=EPOCH)
     assert done.returncode == 2, (done.stdout, done.stderr)
     [line] = done.stderr.strip().splitlines()
     assert line.startswith(f"kzcn {command}: resource 't'") and "Traceback" not in done.stderr
@@ -76,11 +75,11 @@ def test_inline_and_parquet_resources_exit_2_with_one_line(tmp_path, command, ki
     assert not (pkg / "build" / "datapackage").exists()
 
 
-def test_build_keeps_each_table_of_a_duplicate_name(tmp_path):
+def test_build_keeps_each_table_of_a_duplicate_name(tmp_path, kzcn_cli):
     pkg = _package(tmp_path / "pkg", [{"name": "t", "path": "a.csv", "schema": SCHEMA},
                                       {"name": "t", "path": "b.csv", "schema": SCHEMA}],
                    {"a.csv": b"id,name\n1,a\n", "b.csv": b"id,name\n2,b\n3,c\n"})
-    done = run_kzcn("build", ".", cwd=pkg, env=EPOCH)
+    done = kzcn_cli("build", ".", cwd=pkg, env=EPOCH)
     assert done.returncode == 0 and "2 tables, 3 rows" in done.stdout and "1 validation error" in done.stdout
     out = pkg / "build" / "datapackage"
     assert (out / "a.csv").read_bytes() == b"id,name\n1,a\n"  # not b.csv's rows under a.csv's name
@@ -88,9 +87,9 @@ def test_build_keeps_each_table_of_a_duplicate_name(tmp_path):
 
 
 @pytest.mark.slow
-def test_report_reads_multi_file_and_compressed_tables_whole(tmp_path):
+def test_report_reads_multi_file_and_compressed_tables_whole(tmp_path, kzcn_cli):
     pkg = _csv_kinds(tmp_path)
-    done = run_kzcn("report", ".", cwd=pkg)
+    done = kzcn_cli("report", ".", cwd=pkg)
     assert done.returncode == 0, (done.stdout, done.stderr)
     summary = json.loads(next((pkg / "build" / "report").glob("summary*.json")).read_text())
     assert summary["tables"] == {"parts": 3, "packed": 2}

@@ -10,7 +10,9 @@ import inspect
 import subprocess
 import sys
 
-from conftest import ROOT
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]  # not from conftest: ambiguous beside tests/security's
 
 sys.path.insert(0, str(ROOT / "tests" / "conformance"))
 import test_resources_compression as compression  # noqa: E402

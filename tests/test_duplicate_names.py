@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 
-from conftest import run_kzcn
 from kzcn.package.names import resource_keys
 
 
@@ -22,21 +21,21 @@ def _package(folder, names):
     return folder
 
 
-def test_duplicate_names_keep_both_stats_in_descriptor_order(tmp_path):
+def test_duplicate_names_keep_both_stats_in_descriptor_order(tmp_path, kzcn_cli):
     pkg = _package(tmp_path / "p", ["data", "data", "other", "data"])
-    done = run_kzcn("validate", ".", "--format", "json", cwd=pkg)
+    done = kzcn_cli("validate", ".", "--format", "json", cwd=pkg)
     report = json.loads(done.stdout)
     tables = report["stats"]["tables"]
     assert list(tables) == ["data", "data (/resources/1)", "other", "data (/resources/3)"]
     assert [t["path"] for t in tables.values()] == ["f0.csv", "f1.csv", "f2.csv", "f3.csv"]
     assert [t["rows"] for t in tables.values()] == [1, 2, 3, 4] and report["stats"]["rows"] == 10
     assert done.returncode == 1 and [e["code"] for e in report["errors"]] == ["package-error"]
-    assert "4 tables, 10 rows" in run_kzcn("validate", ".", cwd=pkg).stdout
+    assert "4 tables, 10 rows" in kzcn_cli("validate", ".", cwd=pkg).stdout
 
 
-def test_unique_names_are_the_keys_as_before(tmp_path):
+def test_unique_names_are_the_keys_as_before(tmp_path, kzcn_cli):
     pkg = _package(tmp_path / "p", ["b", "a", "c"])
-    tables = json.loads(run_kzcn("validate", ".", "--format", "json", cwd=pkg).stdout)["stats"]["tables"]
+    tables = json.loads(kzcn_cli("validate", ".", "--format", "json", cwd=pkg).stdout)["stats"]["tables"]
     assert list(tables) == ["b", "a", "c"]
 
 

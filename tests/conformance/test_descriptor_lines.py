@@ -12,7 +12,6 @@ import json
 import pytest
 import yaml
 
-from conftest import run_kzcn
 from corpus import CSV, kzcn
 
 YAML_DESCRIPTOR = """\
@@ -63,12 +62,12 @@ def test_a_yaml_descriptor_gives_each_pointer_its_line_and_column(tmp_path):
     assert field.to_dict()["column"] == 2 and field.to_dict()["text_column"] == field.text_column
 
 
-def test_github_annotations_attach_to_the_line(tmp_path):
+def test_github_annotations_attach_to_the_line(tmp_path, kzcn_cli):
     target = _write(tmp_path, "datapackage.yaml", YAML_DESCRIPTOR)
-    done = run_kzcn("validate", target.name, "--format", "github", cwd=tmp_path)
+    done = kzcn_cli("validate", target.name, "--format", "github", cwd=tmp_path)
     line, col = _line_of(YAML_DESCRIPTOR, "title:")
     assert f"::error file=datapackage.yaml,line={line},col={col},title=package-error::" in done.stdout
-    report = json.loads(run_kzcn("validate", target.name, "--format", "json", cwd=tmp_path).stdout)
+    report = json.loads(kzcn_cli("validate", target.name, "--format", "json", cwd=tmp_path).stdout)
     assert {e["pointer"]: e["line"] for e in report["errors"]}["/title"] == line
 
 
