@@ -12,6 +12,8 @@ import json
 import warnings
 from pathlib import Path
 
+from recording import record
+
 DESCRIPTOR_CODES = {"package-error", "resource-error", "schema-error", "field-error"}
 V2 = "https://datapackage.org/profiles/2.0/datapackage.json"
 SCHEMA = {"fields": [{"name": "id", "type": "integer"}, {"name": "name", "type": "string"}]}
@@ -54,6 +56,7 @@ def frictionless(target: Path) -> tuple[bool, list[tuple]]:
         for e in task.errors:
             d = e.to_descriptor()
             out.append(_tuple(d["type"], d.get("rowNumber"), d.get("fieldName")))
+    record("frictionless", target, report.valid, out, 0)
     return report.valid, sorted(out, key=_key)
 
 
@@ -63,6 +66,7 @@ def kzcn(target: Path):
 
     report = validate(target)
     errors = [_tuple(f.code, getattr(f, "row", None), f.field) for f in report.errors]
+    record("kzcn", target, report.valid, errors, 0)
     return report.valid, sorted(errors, key=_key), report
 
 

@@ -12,6 +12,8 @@ import json
 import warnings
 from pathlib import Path
 
+from recording import record
+
 ROW_LEVEL = {"blank-row", "primary-key", "foreign-key"}
 FILE_LEVEL = {"byte-count", "hash-count", "row-count", "field-count"}
 
@@ -47,6 +49,7 @@ def theirs(descriptor: Path) -> tuple[bool, list[tuple]]:
         for err in task.errors:
             d = err.to_descriptor()
             out.append((task.name, d["type"], d.get("rowNumber"), d.get("fieldNumber")))
+    record("frictionless", descriptor, report.valid, out, 1)
     return report.valid, sorted(out, key=_key)
 
 
@@ -61,6 +64,7 @@ def ours(descriptor: Path):
             continue
         number = None if f.code in ROW_LEVEL else getattr(f, "field_number", None)
         out.append((f.resource, f.code, getattr(f, "row", None), number))
+    record("kzcn", descriptor, report.valid, out, 1)
     return report.valid, sorted(out, key=_key), report
 
 

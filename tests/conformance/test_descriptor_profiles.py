@@ -14,6 +14,7 @@ import json
 import random
 from pathlib import Path
 
+import json_tree
 import pytest
 from jsonschema import Draft4Validator, Draft7Validator
 
@@ -36,19 +37,9 @@ def curated_descriptor() -> dict:
     return out
 
 
-def _paths(value, prefix=()):
-    yield prefix
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield from _paths(v, prefix + (k,))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _paths(v, prefix + (i,))
-
-
 def mutate(doc: dict, rng: random.Random) -> dict:
     doc = copy.deepcopy(doc)
-    paths = [p for p in _paths(doc) if p]
+    paths = [p for p in json_tree.paths(doc) if p]
     path = rng.choice(paths)
     parent = doc
     for p in path[:-1]:

@@ -126,7 +126,7 @@ def test_a_uri_with_a_space_says_so(tmp_path):
 
 def test_github_annotations_of_a_descriptor_and_of_a_cell(tmp_path, monkeypatch):
     """A cell's annotation has line= and col= (the field's position); a descriptor's names the descriptor
-    file, with no line and so no column."""
+    file and the line and column of the faulty property (validate/descriptor/marks.py)."""
     from kzcn.validate.formats import render
 
     target = table(tmp_path, b"a\nx\n", [{"name": "a", "type": "integer", "constraints": {"required": "yes"}}])
@@ -134,4 +134,7 @@ def test_github_annotations_of_a_descriptor_and_of_a_cell(tmp_path, monkeypatch)
     monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
     lines = render(kzcn(target)[2], "github").splitlines()
     assert any(x.startswith("::error file=data.csv,line=2,col=1,title=type-error (a)::") for x in lines), lines
-    assert any(x.startswith("::error file=datapackage.json,title=field-error (a)::") for x in lines), lines
+    text = target.read_text().splitlines()
+    at = next(i for i, x in enumerate(text, 1) if '"required"' in x)
+    col = text[at - 1].index('"required"') + 1
+    assert any(x.startswith(f"::error file=datapackage.json,line={at},col={col},title=field-error (a)::") for x in lines), lines

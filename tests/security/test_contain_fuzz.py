@@ -15,6 +15,7 @@ import json
 import tempfile
 from pathlib import Path
 
+import json_tree
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -71,19 +72,8 @@ WRONG = st.one_of(st.integers(-3, 10**6), st.lists(st.integers(0, 3), max_size=3
                   st.floats(allow_nan=True, allow_infinity=True))
 
 
-def _paths(value, prefix=()):
-    """Every place in a JSON-like tree: the tree itself, then each key or index below it."""
-    yield prefix
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield from _paths(v, prefix + (k,))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _paths(v, prefix + (i,))
-
-
 DOCS = {"descriptor": DESCRIPTOR, "schema": SCHEMA_A, "rules": RULES, "resolutions": RESOLUTIONS}
-PLACES = [(doc, p) for doc, tree in DOCS.items() for p in _paths(tree) if p]
+PLACES = [(doc, p) for doc, tree in DOCS.items() for p in json_tree.paths(tree) if p]
 
 
 def _replace(tree, path, value):

@@ -64,11 +64,19 @@ def _safe_relpath(relpath: str, where: str) -> str:
 @dataclass(frozen=True)
 class BuildInputs:
     package: Package
-    csv_bytes: dict[str, bytes]  # resource name -> file bytes as found
+    csv_bytes: list[bytes]  # each resource's table as one CSV's bytes, in descriptor order (names may repeat)
     report: dict
     created: str
     licence: bytes | None
     resolutions: bytes | None = None
+
+
+def _built_relpath(r) -> str:
+    """Where the release writes a table: its (first) file's path, without a compression extension,
+    as the release holds one plain CSV per table (a.csv.gz -> a.csv; [a.csv, b.csv] -> a.csv)."""
+    from ..package.streams import compression_of, inner_name
+
+    return inner_name(r.relpath, compression_of(r.relpath, r.descriptor)[0])
 
 
 def load_inputs(target=None, validation_report: Path | None = None, trusted: bool = False) -> BuildInputs:
@@ -81,17 +89,15 @@ def load_inputs(target=None, validation_report: Path | None = None, trusted: boo
         raise UsageError(f"{package.descriptor_path}: no `version`; the release is named after it")
     check_version(package.version, f"{package.descriptor_path}: version")
     check_name(package.descriptor.get("name") or "kzcn-data", f"{package.descriptor_path}: package name")
-    csv_bytes = {}
+    from ..package.tablebytes import csv_bytes as table_bytes
+
+    csv_bytes = []
     for r in package.resources:
         check_name(r.name, f"{package.descriptor_path}: resource name")
-        try:
-            csv_bytes[r.name] = r.read_bytes()
+        try:  # several files, compressed: one CSV's bytes; inline or Parquet: NotCsv, exit 2
+            csv_bytes.append(table_bytes(r, "kzcn build"))
         except UnsafePath as exc:  # a TargetError, not an OSError: the order of these is free
             raise DataError(f"{package.descriptor_path}: {exc}") from None
-        except FileNotFoundError:
-            raise DataError(f"{r.relpath}: file not found (table {r.name})") from None
-        except OSError as exc:
-            raise DataError(f"{r.relpath}: cannot read: {exc.strerror or exc} (table {r.name})") from None
     report = (read_report(validation_report) if validation_report
               else run_validator(package.descriptor_path, trusted=trusted))
     try:
@@ -117,12 +123,12 @@ def process(inputs: BuildInputs) -> dict[str, bytes]:
     package = inputs.package
     files: dict[str, bytes] = {}
     resources, entries = [], []
-    for r in package.resources:
-        rel = _safe_relpath(r.relpath, str(package.descriptor_path))
-        data, nrows = csvnorm.normalise(inputs.csv_bytes[r.name], r.schema, r.relpath)
+    for r, raw in zip(package.resources, inputs.csv_bytes):
+        rel = _safe_relpath(_built_relpath(r), str(package.descriptor_path))
+        data, nrows = csvnorm.normalise(raw, r.schema, r.relpath)
         digest = hashlib.sha256(data).hexdigest()
         files[rel] = data
-        extra = {k: v for k, v in r.descriptor.items() if k not in ("name", "path", "schema")}
+        extra = {k: v for k, v in r.descriptor.items() if k not in ("name", "path", "schema", "compression")}
         resource = {"name": r.name, "profile": "tabular-data-resource", "path": rel}
         for key in ("title", "description"):
             if key in r.schema and key not in extra:

@@ -77,11 +77,13 @@ def read_report(path: Path) -> dict:
 
 def row_counts(package: Package) -> dict[str, int]:
     """Data rows per table as a CSV reader counts them (quoted line breaks are one row)."""
+    from ..package.tablebytes import csv_bytes
+
     counts = {}
     for r in package.resources:
         try:
-            counts[r.name] = len(parse_csv(r.read_bytes(), r.relpath).rows)
-        except (OSError, DataError, TargetError):
+            counts[r.name] = len(parse_csv(csv_bytes(r, "kzcn metrics"), r.relpath).rows)
+        except (OSError, DataError, TargetError, UsageError):  # unreadable, or not CSV text (NotCsv)
             counts[r.name] = -1  # unreadable: the report says why
     return counts
 

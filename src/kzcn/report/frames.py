@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..errors import DataError
 from ..package.dtypes import cast_column, enum_of
 from ..package.descriptor import Resource
 
@@ -37,9 +38,10 @@ def read_lines(resource: Resource) -> tuple[list[str], list[list[str]], list[int
     """Header, rows and the line each row starts on (1-based, as an editor counts)."""
     import io
 
-    from ..package.paths import read_regular
+    from ..package.tablebytes import csv_bytes
 
-    with io.StringIO(read_regular(resource.path).decode("utf-8-sig"), newline="") as fh:
+    # several files or a compressed one: one CSV's bytes; inline or Parquet: NotCsv (exit 2)
+    with io.StringIO(csv_bytes(resource, "kzcn report").decode("utf-8-sig"), newline="") as fh:
         reader = csv.reader(fh)
         header = next(reader, [])
         rows, lines = [], []
@@ -82,6 +84,8 @@ def read_table(resource: Resource) -> TableRead:
         header, rows, lines = read_lines(resource)
     except FileNotFoundError:
         return TableRead(resource.name, resource.relpath, None, problem="file not found")
+    except DataError as exc:  # missing, corrupt or too big: the validator names it
+        return TableRead(resource.name, resource.relpath, None, problem=str(exc))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         return TableRead(resource.name, resource.relpath, None, problem=f"cannot be read as UTF-8 CSV: {exc}")
     width = len(header)

@@ -142,12 +142,15 @@ class Located(Finding):
     row: int | None = None
     field_number: int | None = None
     pointer: str | None = None  # JSON pointer of the faulty property, for descriptor findings
+    text_column: int | None = None  # the pointer's node: its column on `line` (descriptor.marks)
 
     def to_dict(self) -> dict:
         d = Finding.to_dict(self)
         d["row"], d["column"] = self.row, self.field_number
         if self.pointer is not None:
             d["pointer"] = self.pointer
+        if self.text_column is not None:
+            d["text_column"] = self.text_column
         return d
 
 

@@ -161,8 +161,8 @@ def render_github(report) -> str:
             props.append(f"file={_escape_property(annotation_path(f.path, report))}")
             if f.line is not None:
                 props.append(f"line={int(f.line)}")
-                number = getattr(f, "field_number", None)
-                if number is not None:  # the field's position on that line
+                number = getattr(f, "text_column", None) or getattr(f, "field_number", None)
+                if number is not None:  # the descriptor node's column, or the field's position on that line
                     props.append(f"col={int(number)}")
         title = f.code + (f" ({f.field})" if f.field else "")
         props.append(f"title={_escape_property(title)}")

@@ -23,11 +23,13 @@ _LINE = re.compile(r"\bline (\d+)\b")
 
 @dataclass(frozen=True)
 class Parts:
-    """Global line -> (file, its own line): `starts[k]` is the global line before file k's first."""
+    """Global line -> (file, its own line): `starts[k]` is the global line before file k's first.
+    `word` is what a message calls a place: "line" in CSV files, "row" in Parquet files."""
 
     path: str
     starts: tuple[int, ...]
     relpaths: tuple[str, ...]
+    word: str = "line"
 
     def where(self, line: int) -> tuple[str, int]:
         k = max(0, bisect.bisect_left(self.starts, line) - 1)
@@ -38,7 +40,7 @@ class Parts:
 
         def name(m):
             other, at = self.where(int(m.group(1)))
-            return f"line {at}" if other == relpath else f"line {at} of {other}"
+            return f"{self.word} {at}" if other == relpath else f"{self.word} {at} of {other}"
 
         return dataclasses.replace(f, path=relpath, line=local, message=_LINE.sub(name, f.message))
 
@@ -72,13 +74,13 @@ class Rows:
 
 def relocate(findings: list, locators: dict) -> list:
     """Each finding of a table with a locator (resource name -> Parts or Inline) moved to its
-    place; findings already placed (another path, no line) are kept as they are."""
+    place; findings already placed (another path, no line, a descriptor line) are kept as they are."""
     if not locators:
         return findings
     out = []
     for f in findings:
         loc = locators.get(f.resource)
-        if loc is not None and f.line is not None and f.path == loc.path:
+        if loc is not None and f.line is not None and f.path == loc.path and getattr(f, "pointer", None) is None:
             f = loc.move(f)
         out.append(f)
     return out

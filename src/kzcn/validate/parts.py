@@ -33,8 +33,9 @@ def _raw_checks(res, raws: list, where: dict) -> list:
     return declared_checks(res, sum(r if isinstance(r, int) else len(r) for r in raws), lambda: iter(raws), where)
 
 
-def _read(rel: str, path, compression, room: int, first: bool, where: dict):
-    """(raw bytes, text bytes) of one file, or (None, a finding); `room` is what the limit leaves."""
+def read_stored(rel: str, path, compression, room: int, where: dict, first: bool = True):
+    """(bytes as stored, bytes decompressed) of one file, or (None, a finding); `room` is what the
+    limit leaves. Parquet files with an outer compression are read through here too."""
     from ..package.paths import UnsafePath, read_regular
     from ..package.streams import StreamError, decompress
     from ..errors import TargetError
@@ -136,7 +137,7 @@ def check_parts(res):
         problem = problem or format_problem(res, inner_name(rel, compression))
         if problem:
             return None, findings + [cat.make("format-error", **here, detail=problem)], stats
-        raw, data = _read(rel, path, compression, limits.file_bytes - used, k == 0, here)
+        raw, data = read_stored(rel, path, compression, limits.file_bytes - used, here, first=k == 0)
         if raw is None:
             return None, findings + [data], stats
         used += len(data)

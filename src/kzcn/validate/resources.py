@@ -8,19 +8,15 @@ held the rows:
 - several files read as one table (`path: [a.csv, b.csv]`) and compressed files (`.gz`,
   `.zip`, `.bz2`, `.xz`): parts.py, through kzcn.package.streams;
 - rows inside the descriptor (`data:`): inline.py;
-- Parquet files (`format: parquet` or `.parquet`): parquet.py, from the typed columns.
+- Parquet files (`format: parquet` or `.parquet`), one or several, with an outer compression
+  or none: parquet.py, from the typed columns.
 
 Findings of these kinds name their own place: a multi-file table's rows are numbered per file
 and each finding names its file (locate.py moves them there once every layer has run).
 """
 from __future__ import annotations
 
-from pathlib import PurePosixPath
-
-
-def is_parquet(res) -> bool:
-    fmt = str(res.descriptor.get("format") or "").lower()
-    return fmt == "parquet" or (not fmt and PurePosixPath(res.relpath.lower()).suffix == ".parquet")
+from ..package.tablebytes import is_parquet  # noqa: F401 - one definition, shared with build and report
 
 
 def reader_for(res):
@@ -31,7 +27,7 @@ def reader_for(res):
         from .inline import check_inline
 
         return check_inline
-    if is_parquet(res) and not res.parts:
+    if is_parquet(res):
         from .parquet import check_parquet
 
         return check_parquet

@@ -185,10 +185,12 @@ def _validate(target, rules, strict: bool, spent, trusted: bool = False) -> Repo
         _import_rules_meanwhile()
     checks: dict = {}
     table_stats: dict = {}
-    for res in package.resources:
+    from ..package.names import resource_keys
+
+    for res, key in zip(package.resources, resource_keys([r.name for r in package.resources])):
         check, found, tstats = check_table(res)
         findings += found
-        table_stats[res.name] = tstats
+        table_stats[key] = tstats  # a duplicate name keeps its own stats (kzcn.package.names)
         if check is not None:
             checks[res.name] = check
     known = set(package.table_names)

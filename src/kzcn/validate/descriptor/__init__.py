@@ -38,7 +38,11 @@ def descriptor_findings(package) -> list:
     out += package_findings(package, chosen, relpath)
     out += schema_findings(package, chosen, relpath)
     out += _duplicate_names(package, relpath)
-    return out
+    if not out:
+        return out
+    from .marks import with_lines  # each pointer's line in the file, for editors and CI annotations
+
+    return with_lines(out, package)
 
 
 def _duplicate_names(package, relpath: str) -> list:
