@@ -178,36 +178,62 @@ def _period(m, row, prefix="period"):
     return (row.get(s), row.get(e)) if row.get(e) else None
 
 
-def _judge(m, g, k, fits, out, label):
+def _label(m, rows, i, j):
+    """A pair's basis: "B" (both rows of named basis B), "B?" (B and unspecified), "?" (both
+    unspecified), or None when it mixes two named bases (it computes nothing)."""
+    if not m.basis:
+        return "B"
+    named = {rows[x].get(m.basis) for x in (i, j)} - {WILDCARD}
+    if len(named) > 1:
+        return None
+    if not named:
+        return "?"
+    (b,) = named
+    return b if all(rows[x].get(m.basis) == b for x in (i, j)) else b + "?"
+
+
+def _judge(m, rows, g, k, fits, out, label):
     """Add the violations of stated row g (index k) given its pairs' fits [(i, j, fits)].
 
-    A named-basis figure must fit every pair of its series; a figure of unspecified basis is one of
-    the bases, so it is wrong only when it fits none of the pairs whose two values share a basis
-    (README: "compared with each named basis and flagged when it fits none")."""
-    if m.basis and g.get(m.basis) == WILDCARD:
-        if fits and not any(ok for _, _, ok in fits):
-            out.add((f"{label} fits no pair", frozenset([k, *(x for i, j, _ in fits for x in (i, j))])))
-        return
+    The README's reading of every counterpart: a named-basis figure must fit every pair of its own
+    basis; only when it has none is it judged by the pairs holding unspecified rows, each its own
+    candidate (its rows may be on two bases), and then it is wrong when none fits. A figure of
+    unspecified basis is one of the bases: wrong when it fits no named basis's pairs as a whole and
+    no unknown-basis pair."""
+    by: dict = {}
     for i, j, ok in fits:
-        if not ok:
-            out.add((f"{label} does not match", frozenset((k, i, j))))
+        lab = _label(m, rows, i, j)
+        if lab is not None:
+            by.setdefault(lab, []).append((i, j, ok))
+    mine = g.get(m.basis) if m.basis else "B"
+    if mine != WILDCARD and mine in by:
+        for i, j, ok in by[mine]:
+            if not ok:
+                out.add((f"{label} does not match", frozenset((k, i, j))))
+        return
+    candidates = []
+    for lab, pairs in by.items():
+        if mine != WILDCARD and lab not in (mine + "?", "?"):
+            continue
+        if lab == "?" or lab.endswith("?"):
+            candidates += [[p] for p in pairs]
+        else:
+            candidates.append(pairs)
+    if candidates and not any(all(ok for _, _, ok in c) for c in candidates):
+        out.add((f"{label} fits no pair", frozenset([k, *(x for c in candidates for i, j, _ in c for x in (i, j))])))
 
 
 def growth_matches(m: TableModel, rows, ctx):
     out, num = set(), m.numbers[0]
     idx = _index(m, rows)
-    wild = bool(m.basis)
     for k, g in enumerate(rows):
         now, then = _period(m, g), _period(m, g, "base_period")
         if g.get(m.measure) != "growth" or not now or not then:
             continue
         stated = m.quantity(g, num)
-        unspecified = wild and g.get(m.basis) == WILDCARD
         fits = []
         for i in _values_at(m, rows, idx, g, now):
             for j in _values_at(m, rows, idx, g, then):
-                if unspecified and not m.bases_compatible(rows[i], rows[j]):
-                    continue
                 a, b = m.quantity(rows[i], num), m.quantity(rows[j], num)
                 if not (a and b and stated) or rows[i].get(num.unit) != rows[j].get(num.unit):
                     continue
@@ -221,7 +247,7 @@ def growth_matches(m: TableModel, rows, ctx):
                     implied = Interval(a.lo - b.hi, a.hi - b.lo)
                 if implied:
                     fits.append((i, j, implied.overlaps(stated)))
-        _judge(m, g, k, fits, out, "growth")
+        _judge(m, rows, g, k, fits, out, "growth")
     return out
 
 
@@ -234,17 +260,14 @@ def share_matches(m: TableModel, rows, ctx):
             if s.get(m.measure) != "share" or whole is None or not now:
                 continue
             stated = m.quantity(s, num)
-            unspecified = bool(m.basis) and s.get(m.basis) == WILDCARD
             fits = []
             for i in _values_at(m, rows, idx, s, now):
                 for j in _values_at(m, rows, idx, s, now, override=whole):
-                    if unspecified and not m.bases_compatible(rows[i], rows[j]):
-                        continue
                     a, b = m.quantity(rows[i], num), m.quantity(rows[j], num)
                     r = a and b and rows[i].get(num.unit) == rows[j].get(num.unit) and _ratio(a, b)
                     if r and stated:
                         fits.append((i, j, Interval(r.lo * 100, r.hi * 100).overlaps(stated)))
-            _judge(m, s, k, fits, out, "share")
+            _judge(m, rows, s, k, fits, out, "share")
     return out
 
 
