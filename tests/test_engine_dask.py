@@ -15,7 +15,6 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -290,10 +289,12 @@ def test_the_library_checks_its_arguments():
         _validate(ROOT, workers=2)
 
 
-def test_the_default_engine_imports_no_dask():
-    code = ("import sys; from kzcn.cli import main; rc = main(['validate', sys.argv[1]]); "
+def test_the_default_engine_imports_no_dask(generated):
+    """Neither `kzcn validate` nor `kzcn.validate()` imports dask or distributed (start-up time)."""
+    code = ("import sys, kzcn; from kzcn.cli import main; rc = main(['validate', sys.argv[1]]); "
+            "kzcn.validate(sys.argv[1]); "
             "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')); "
-            "print(bad); sys.exit(0 if rc == 0 and not bad else 3)")
-    proc = subprocess.run([sys.executable, "-c", code, str(ROOT)], capture_output=True, text=True, timeout=300,
-                          env={**os.environ})
+            "print(bad); sys.exit(0 if rc == 1 and not bad else 3)")
+    proc = subprocess.run([sys.executable, "-c", code, str(generated[0])], capture_output=True, text=True,
+                          timeout=300)
     assert proc.returncode == 0, proc.stdout[-500:] + proc.stderr[-500:]

@@ -51,8 +51,18 @@ def _probe(address: str) -> None:
     port that answers with something other than Dask's protocol (the handshake reads its frame
     sizes) must be one clear line, not whatever the bytes made of it."""
     import asyncio
+    import socket
 
     from distributed.comm import connect
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    scheme, loc = parse_address(address, strict=False)
+    if scheme in ("tcp", "tls"):  # refused or unroutable: say so now, not after the retries of a timeout
+        try:
+            socket.create_connection(parse_host_port(loc), timeout=CONNECT_TIMEOUT).close()
+        except OSError as exc:
+            why = "timed out" if isinstance(exc, TimeoutError) else _reason(exc)
+            raise UsageError(f"--scheduler {address}: cannot connect ({why})") from None
 
     async def shake():
         comm = await connect(address, timeout=CONNECT_TIMEOUT)
