@@ -108,7 +108,7 @@ def client_for(workers: int | None, scheduler: str | None):
             cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
                                    dashboard_address=None, silence_logs=logging.CRITICAL)
         except (OSError, TimeoutError, RuntimeError) as exc:
-            raise UsageError(f"--workers {n}: cannot start a local Dask cluster ({_reason(exc).rstrip(".")}; from a Python "
+            raise UsageError(f"--workers {n}: cannot start a local Dask cluster ({_reason(exc).rstrip('.')}; from a Python "
                              "script, call it under `if __name__ == \"__main__\":`, as worker processes "
                              "re-import the script)") from None
         with cluster, Client(cluster, set_as_default=False) as client:
