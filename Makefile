@@ -16,7 +16,7 @@ all: main
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[maintainer,test]'
+	$(BIN)/python -m pip install --quiet -e '.[maintainer,test,dask]'
 	test -x $(CFF_VENV)/bin/python || $(PYTHON) -m venv $(CFF_VENV)
 	$(CFF_VENV)/bin/python -m pip install --quiet 'cffconvert>=2,<3'
 	touch $(STAMP)

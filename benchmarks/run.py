@@ -35,6 +35,7 @@ sys.path.insert(0, str(HERE))
 import faultcheck  # noqa: E402
 import generate  # noqa: E402
 import small  # noqa: E402
+import dask_bench  # noqa: E402
 
 BIN = Path(sys.executable).parent
 PY = sys.executable
@@ -211,6 +212,8 @@ def run(sizes: list[str], quick: bool, tools: tuple[str, ...], log) -> dict:
         p.unlink()
     scratch.rmdir()
     results["small"] = small.measure(KZCN, FRICTIONLESS, ROOT, 3 if quick else REPO_RUNS, log)
+    if not quick and _has_dask():
+        results["dask"] = dask_bench.measure(KZCN, log)
     results["total_seconds"] = round(time.perf_counter() - t0, 1)
     results["quick"] = quick
     return results
@@ -391,7 +394,16 @@ def render(results: dict) -> str:
         "compiled from the same schemas and rules, one checkpoint, SUMMARY results.", ""]
     lines += [ENGINE, SCALE_OUT]
     text = "\n".join(lines) + "\n"
-    return small.splice(text, small.render(results["small"])) if results.get("small") else text
+    text = small.splice(text, small.render(results["small"])) if results.get("small") else text
+    return dask_bench.splice(text, dask_bench.render(results["dask"])) if results.get("dask") else text
+
+
+def _has_dask() -> bool:
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 ENGINE = """## How `kzcn validate` gets its speed, and what it costs
@@ -483,6 +495,9 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     ap.add_argument("--small-only", action="store_true",
                     help="measure only the small packages, cold (benchmarks/small.py) and rewrite that section")
+    ap.add_argument("--dask-only", action="store_true",
+                    help="measure only the Dask engine beside the local one (benchmarks/dask_bench.py) and "
+                         "rewrite that section")
     ap.add_argument("--render-only", action="store_true",
                     help="rewrite RESULTS.md from benchmarks/data/last-run.json without measuring")
     args = ap.parse_args(argv)
@@ -494,6 +509,18 @@ def main(argv=None) -> int:
         os.replace(tmp, args.out)
         print(f"wrote the small-packages section of {args.out}")
         return 0
+    if args.dask_only:
+        if not _has_dask():
+            ap.error("--dask-only needs the extra: pip install 'kzcn-data[dask]'")
+        measured = dask_bench.measure(KZCN, lambda m: print(m, flush=True))
+        (HERE / "data").mkdir(exist_ok=True)
+        (HERE / "data" / "last-dask-run.json").write_text(json.dumps(measured, indent=1) + "\n", encoding="utf-8")
+        current = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+        tmp = args.out.with_name(args.out.name + ".tmp")
+        tmp.write_text(dask_bench.splice(current, dask_bench.render(measured)), encoding="utf-8")
+        os.replace(tmp, args.out)
+        print(f"wrote the Dask section of {args.out}")
+        return 0 if all(c["same_report"] for c in measured["configs"].values()) else 1
     if args.render_only:
         results = json.loads((HERE / "data" / "last-run.json").read_text(encoding="utf-8"))
         tmp = args.out.with_name(args.out.name + ".tmp")
@@ -517,6 +544,9 @@ def main(argv=None) -> int:
     raw = HERE / "data" / "last-run.json"
     raw.write_text(json.dumps(results, indent=1, default=str) + "\n", encoding="utf-8")
     text = render(results)
+    kept = dask_bench.section_of(args.out.read_text(encoding="utf-8")) if args.out.exists() else None
+    if "dask" not in results and kept:
+        text = dask_bench.splice(text, kept)
     tmp = args.out.with_name(args.out.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, args.out)

@@ -1,4 +1,5 @@
-"""`kzcn validate [TARGET] [--format text|json|github] [--strict] [--rules FILE] [--output FILE]`.
+"""`kzcn validate [TARGET] [--format text|json|github] [--strict] [--rules FILE] [--output FILE]
+[--engine local|dask [--workers N | --scheduler ADDRESS]]`.
 
 Exit 0: valid; 1: the data has errors (or warnings, under --strict); 2: it could not run (bad
 usage, target missing or unreadable, no package in or above the current folder, rules file
@@ -19,6 +20,13 @@ def add_arguments(p):
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     p.add_argument("--rules", default=None, help="consistency rules file (default: validation/rules.yaml beside the descriptor, if any)")
     p.add_argument("--output", "-o", default=None, help="also write the JSON report to this file (atomically)")
+    p.add_argument("--engine", choices=["local", "dask"], default="local",
+                   help="where the tables are checked: this process (default) or a Dask cluster "
+                        "(needs pip install 'kzcn-data[dask]'); the report is the same")
+    p.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="--engine dask: start a local cluster of N worker processes (default: one per core)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="--engine dask: use the running cluster at ADDRESS (tcp://host:port)")
     from .limits_args import add_limit_arguments
 
     add_limit_arguments(p)
@@ -71,7 +79,8 @@ def _run(args, limits) -> int:
         problem = output_problem(args.output, inputs)
         if problem:
             raise UsageError(f"--output {args.output}: refusing to overwrite it: it {problem}")
-    report = validate(args.target, rules=args.rules, strict=args.strict, limits=limits, trusted=args.trusted)
+    report = validate(args.target, rules=args.rules, strict=args.strict, limits=limits, trusted=args.trusted,
+                      engine=args.engine, workers=args.workers, scheduler=args.scheduler)
     print(render(report, args.format), end="")
     if args.output:
         from ..atomic import write_text_atomic

@@ -6,7 +6,7 @@ from the file checks (hash, bytes, encoding, format) through the byte scan to th
 paths (structure/); layer 2 on the header, cells, keys and foreign keys against the Table
 Schema (schema/); the typed frames handed to layer 3 (frames); layer 3, the cross-table
 consistency rules written as data (rules/); the cap on findings listed per code, counting the
-rest (budget); the finding and report types (findings), the
+rest (budget); where layers 1 and 2 run, this process or a Dask cluster (engines/); the finding and report types (findings), the
 catalogue of finding codes (catalogue), the text, JSON and GitHub renderings (formats), and
 the README tables generated from the catalogue and the rules (readme_sections).
 
@@ -24,10 +24,12 @@ import types
 
 
 class _CallableModule(types.ModuleType):
-    def __call__(self, target=None, *, rules=None, strict: bool = False, limits=None, trusted: bool = False):
+    def __call__(self, target=None, *, rules=None, strict: bool = False, limits=None, trusted: bool = False,
+                 engine: str = "local", workers: int | None = None, scheduler: str | None = None):
         from .run import validate
 
-        return validate(target, rules=rules, strict=strict, limits=limits, trusted=trusted)
+        return validate(target, rules=rules, strict=strict, limits=limits, trusted=trusted, engine=engine,
+                        workers=workers, scheduler=scheduler)
 
 
 sys.modules[__name__].__class__ = _CallableModule

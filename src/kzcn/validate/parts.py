@@ -112,71 +112,175 @@ def _merge(parsed: list, relpaths: list, where: dict):
     return merged
 
 
-def check_parts(res):
-    """Layers 1 and 2 (except foreign keys) on a multi-file or compressed resource."""
-    from ..package.limits import current
+@dataclasses.dataclass
+class Setup:
+    """What every file of a resource is read with: worked out once, before any file is read."""
+
+    where: dict
+    files: list
+    stats: dict
+    findings: list
+    dialect: object
+    width: int
+
+
+@dataclasses.dataclass
+class Part:
+    """One file read, decoded and parsed (layer 1) on its own: `stop` is the finding that ends
+    the resource (check None) and `empty` a file with no text; `raw` the stored bytes when a
+    hash is declared (else their count); `used`, `lf` and `lines` what the limits count."""
+
+    rel: str
+    findings: list
+    stop: object = None
+    empty: bool = False
+    raw: object = 0
+    raw_len: int = 0
+    used: int = 0
+    lf: int = 0
+    lines: int = 0
+    parsed: object = None
+    failed: bool = False
+
+
+def setup_parts(res) -> Setup:
     from ..package.streams import compression_of, inner_name
-    from .structure import dialect_of, parse_csv
-    from .structure.bounds import header_too_wide, too_many_lines
-    from .structure.files import decode_text, format_problem
+    from .structure import dialect_of
 
     where = _where(res)
     files = list(res.parts) or [(res.relpath, res.path)]
     stats = {"path": res.relpath, "rows": 0, **({"files": len(files)} if res.parts else {})}
     findings = [cat.make("schema-error", **where, detail=p) for p in res.problems]
-    limits = current()
     dialect, problems = dialect_of(res.descriptor, inner_name(res.relpath, compression_of(res.relpath, res.descriptor)[0]))
     findings += [cat.make("format-error", severity=WARNING, **where, detail=p) for p in problems]
     schema = res.schema if isinstance(res.schema, dict) else {}
     width = len([f for f in (schema.get("fields") or []) if isinstance(f, dict) and isinstance(f.get("name"), str)])
     apply_missing(dialect, schema)
-    raws, parsed, relpaths, used, lines_left, rows_before = [], [], [], 0, limits.lines, 0
-    for k, (rel, path) in enumerate(files):
-        here = {**where, "path": rel}
-        compression, problem = compression_of(rel, res.descriptor)
-        problem = problem or format_problem(res, inner_name(rel, compression))
-        if problem:
-            return None, findings + [cat.make("format-error", **here, detail=problem)], stats
-        raw, data = read_stored(rel, path, compression, limits.file_bytes - used, here, first=k == 0)
-        if raw is None:
-            return None, findings + [data], stats
-        used += len(data)
-        raws.append(raw if res.descriptor.get("hash") else len(raw))  # the bytes are kept only for a hash
-        del raw
-        data, offset, _, found = decode_text(res, data, here)
-        findings += found
-        if data is None:
-            return None, findings, stats
-        too_big = ((header_too_wide(data, offset, dialect, limits.fields, here, rel) if k == 0 else None)
-                   or too_many_lines(data, lines_left, here, rel))
-        if too_big is not None:
-            if k > 0 and too_big.message.startswith(f"{rel}: the file has"):  # the bound is the files' together
-                too_big = dataclasses.replace(too_big, message=too_big.message.replace(
-                    f"over the limit of {lines_left:,}", f"over the {lines_left:,} the limit of "
-                    f"{limits.lines:,} leaves after the resource's earlier files"))
-            return None, findings + [too_big], stats
-        lines_left -= data.count(b"\n")
-        part_dialect = dialect if k == 0 else dataclasses.replace(dialect, header=False)
-        if k > 0 and len(data) <= offset:
-            continue  # an empty later file adds no rows
-        if k == 0 and len(data) <= offset:
-            findings.append(cat.make("source-error", line=1, **here, detail=f"{rel}: the file is empty"))
+    return Setup(where, files, stats, findings, dialect, width)
+
+
+def read_part(res, setup: Setup, k: int, width: int, room: int, lines_left: int) -> Part:
+    """Layer 1 on file k of a resource, given the bytes and lines the limits leave it.
+
+    One file's work depends on the others only through `width` (the first file's header),
+    `room` and `lines_left`; so the Dask engine reads the files as parallel tasks with the whole
+    limits and checks afterwards (`parallel_parts_agree`) that reading them in turn would have
+    done the same, and reads them in turn (`check_parts`) where it would not."""
+    from ..package.limits import current
+    from ..package.streams import compression_of, inner_name
+    from .structure import parse_csv
+    from .structure.bounds import header_too_wide, too_many_lines
+    from .structure.files import decode_text, format_problem
+
+    rel, path = setup.files[k]
+    here = {**setup.where, "path": rel}
+    compression, problem = compression_of(rel, res.descriptor)
+    problem = problem or format_problem(res, inner_name(rel, compression))
+    if problem:
+        return Part(rel, [], stop=cat.make("format-error", **here, detail=problem), failed=True)
+    raw, data = read_stored(rel, path, compression, room, here, first=k == 0)
+    if raw is None:
+        return Part(rel, [], stop=data, failed=True)
+    part = Part(rel, [], raw=raw if res.descriptor.get("hash") else len(raw), raw_len=len(raw), used=len(data))
+    del raw
+    data, offset, _, part.findings = decode_text(res, data, here)
+    if data is None:
+        part.failed = True
+        return part
+    limits = current()
+    too_big = ((header_too_wide(data, offset, setup.dialect, limits.fields, here, rel) if k == 0 else None)
+               or too_many_lines(data, lines_left, here, rel))
+    if too_big is not None:
+        if k > 0 and too_big.message.startswith(f"{rel}: the file has"):  # the bound is the files' together
+            too_big = dataclasses.replace(too_big, message=too_big.message.replace(
+                f"over the limit of {lines_left:,}", f"over the {lines_left:,} the limit of "
+                f"{limits.lines:,} leaves after the resource's earlier files"))
+        part.stop, part.failed = too_big, True
+        return part
+    part.lf = data.count(b"\n")
+    part.lines = part.lf + data.count(b"\r") - data.count(b"\r\n")  # as too_many_lines counts them
+    if len(data) <= offset:
+        part.empty = True
+        return part
+    part_dialect = setup.dialect if k == 0 else dataclasses.replace(setup.dialect, header=False)
+    part.parsed = parse_csv([data], offset, part_dialect, width, here, path=None)
+    return part
+
+
+def parallel_parts_agree(setup: Setup, parts: list) -> bool:
+    """Whether files read each with the whole limits (and the schema's width) are what reading
+    them in turn gives: none failed, each fits in what the earlier ones leave, and later files
+    were parsed with the first file's width."""
+    from ..package.limits import current
+
+    limits = current()
+    used, lines_left = 0, limits.lines
+    for k, part in enumerate(parts):
+        room = limits.file_bytes - used
+        if part.failed or part.raw_len > room or part.used > room or part.lines > lines_left:
+            return False
+        if k > 0 and part.parsed is not None and part.parsed.width != parts[0].parsed.width:
+            return False
+        if k == 0 and part.empty:
+            return False
+        used += part.used
+        lines_left -= part.lf
+    return True
+
+
+def check_parts(res):
+    """Layers 1 and 2 (except foreign keys) on a multi-file or compressed resource."""
+    from ..package.limits import current
+
+    setup = setup_parts(res)
+    limits = current()
+    parts, used, lines_left = [], 0, limits.lines
+    for k in range(len(setup.files)):
+        width = parts[0].parsed.width if parts else setup.width
+        part = read_part(res, setup, k, width, limits.file_bytes - used, lines_left)
+        if part.failed:
+            so_far = _joined(setup, parts)[0]
+            return None, so_far + part.findings + ([part.stop] if part.stop is not None else []), setup.stats
+        used += part.used
+        lines_left -= part.lf
+        if part.empty and k == 0:
+            setup.findings += part.findings
+            setup.findings.append(cat.make("source-error", line=1, **{**setup.where, "path": part.rel},
+                                           detail=f"{part.rel}: the file is empty"))
             from .table import _empty_table
 
-            return _empty_table(res), findings, stats
-        p = parse_csv([data], offset, part_dialect, parsed[0].width if parsed else width, here, path=None)
-        del data
+            return _empty_table(res), setup.findings, setup.stats
+        parts.append(part)
+    return finish_parts(res, setup, parts)
+
+
+def _joined(setup: Setup, parts: list) -> tuple[list, list, list, list]:
+    """(findings, parsed files, their paths, stored bytes) of the files read so far, in file order."""
+    findings, where = list(setup.findings), setup.where
+    parsed, relpaths, rows_before, raws = [], [], 0, []
+    for k, part in enumerate(parts):
+        findings += part.findings
+        raws.append(part.raw)
+        if part.empty:
+            continue  # an empty later file adds no rows
+        p = part.parsed
         if k > 0:
-            findings += _repeated_header(p, parsed[0], rows_before, relpaths[0], here)
+            findings += _repeated_header(p, parsed[0], rows_before, relpaths[0], {**where, "path": part.rel})
         rows_before += p.n_rows + (1 if p.labels is not None else 0)
         parsed.append(p)
-        relpaths.append(rel)
+        relpaths.append(part.rel)
+    return findings, parsed, relpaths, raws
+
+
+def finish_parts(res, setup: Setup, parts: list):
+    """The files' rows as one table, then layer 2 on it: (TableCheck or None, findings, stats)."""
+    findings, parsed, relpaths, raws = _joined(setup, parts)
+    stats, where = setup.stats, setup.where
     findings += _raw_checks(res, raws, where)
     del raws
     merged = _merge(parsed, relpaths, where)
     findings += merged.findings
     merged.findings = []
-    stats.update(bytes=used, rows=merged.n_rows, fields=merged.width, lines=merged.total_lines,
-                 parse=merged.path_taken)
-    check, findings, stats = check_parsed(res, merged, findings, stats)
-    return check, findings, stats
+    stats.update(bytes=sum(part.used for part in parts), rows=merged.n_rows, fields=merged.width,
+                 lines=merged.total_lines, parse=merged.path_taken)
+    return check_parsed(res, merged, findings, stats)

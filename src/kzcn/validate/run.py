@@ -146,9 +146,15 @@ def _import_rules_meanwhile() -> None:
     threading.Thread(target=work, name="kzcn-import-rules", daemon=True).start()
 
 
-def validate(target=None, rules=None, strict: bool = False, limits=None, trusted: bool = False) -> Report:
+def validate(target=None, rules=None, strict: bool = False, limits=None, trusted: bool = False,
+             engine: str = "local", workers: int | None = None, scheduler: str | None = None) -> Report:
     """Validate a data package (default: the one around the current folder); a Report with every
     finding of every layer.
+
+    `engine="dask"` checks the tables (and the files of multi-file tables) as tasks on a Dask
+    cluster: a new local one of `workers` processes, or the one at `scheduler` (an address such
+    as tcp://host:8786); the report is the same as the default engine's ("local", this process).
+    kzcn.validate.engines says which engines exist and what each needs.
 
     Within `limits` (kzcn.package.limits; default: the current ones): files, headers and YAML
     are bounded where they are read, and at most `findings_per_code` findings are listed per
@@ -158,15 +164,38 @@ def validate(target=None, rules=None, strict: bool = False, limits=None, trusted
     from ..package import limits as bounds
     from . import budget
 
-    with bounds.using(limits) as active:
+    from .engines import engine_for
+
+    with bounds.using(limits) as active, engine_for(engine, workers, scheduler, active) as tables:
         token = budget.start(active.findings_per_code)
         try:
-            return _validate(target, rules, strict, budget.current(), trusted)
+            return _validate(target, rules, strict, budget.current(), trusted, tables)
         finally:
             budget.finish(token)
 
 
-def _validate(target, rules, strict: bool, spent, trusted: bool = False) -> Report:
+def check_tables(package: Package, keep_all: bool = True) -> tuple[dict, dict, list]:
+    """Layers 1 and 2 (foreign keys aside) on every table, one after another, in this process:
+    ({name: TableCheck}, {name: stats}, findings in resource order).
+
+    The single-process engine; kzcn.validate.engines.dask runs the same `check_table` on a
+    cluster and returns the same three things (`keep_all`: whether layer 3 will read whole
+    typed tables, or only the key columns foreign keys need)."""
+    from ..package.names import resource_keys
+
+    checks: dict = {}
+    table_stats: dict = {}
+    findings: list = []
+    for res, key in zip(package.resources, resource_keys([r.name for r in package.resources])):
+        check, found, tstats = check_table(res)
+        findings += found
+        table_stats[key] = tstats  # a duplicate name keeps its own stats (kzcn.package.names)
+        if check is not None:
+            checks[res.name] = check
+    return checks, table_stats, findings
+
+
+def _validate(target, rules, strict: bool, spent, trusted: bool = False, engine=None) -> Report:
     from ..package.paths import UnsafePath
     from ..package import infer
     from . import schema
@@ -183,16 +212,9 @@ def _validate(target, rules, strict: bool, spent, trusted: bool = False) -> Repo
         findings.append(Finding(code="scheme-error", severity=ERROR, path=DEFAULT_RULES, message=str(exc)))
     if rules_path is not None:
         _import_rules_meanwhile()
-    checks: dict = {}
-    table_stats: dict = {}
-    from ..package.names import resource_keys
-
-    for res, key in zip(package.resources, resource_keys([r.name for r in package.resources])):
-        check, found, tstats = check_table(res)
-        findings += found
-        table_stats[key] = tstats  # a duplicate name keeps its own stats (kzcn.package.names)
-        if check is not None:
-            checks[res.name] = check
+    tables = check_tables if engine is None else engine
+    checks, table_stats, found = tables(package, keep_all=rules_path is not None)
+    findings += found
     known = set(package.table_names)
     for res in package.resources:
         if res.name in checks:

@@ -1,0 +1,73 @@
+"""`kzcn validate --engine dask`: layers 1 and 2 as tasks on a Dask cluster, the rest on the driver.
+
+The unit of work is a resource (tasks.check_resource), and for a table of several files each
+file (tasks.read_file_part: read, decode, parse, in parallel) followed by one task that joins
+them and checks the cells (tasks.finish_resource), so a file's line numbers and a key's reach
+across files are exactly those of one process. The workers run the single-process engine's
+functions; nothing here checks a cell. What comes back (engines.slim) is each table's findings,
+stats, the findings-cap counts, and the typed columns foreign keys and rules read; run.py then
+does foreign keys, the descriptor's findings, layer 3 and the cap on the driver as always.
+
+Only this package imports dask and distributed, and only when the engine is asked for.
+"""
+from __future__ import annotations
+
+import contextlib
+
+
+@contextlib.contextmanager
+def dask_engine(workers: int | None, scheduler: str | None, limits):
+    """The tables stage of run.py on the cluster asked for (see cluster.client_for)."""
+    from .cluster import client_for
+
+    with client_for(workers, scheduler) as client:
+        yield lambda package, keep_all=True: check_tables_on(client, limits, package, keep_all)
+
+
+def _is_multifile(res) -> bool:
+    from ..parts import check_parts
+    from ..resources import reader_for
+
+    return len(res.parts) > 1 and reader_for(res) is check_parts
+
+
+def check_tables_on(client, limits, package, keep_all: bool = True) -> tuple[dict, dict, list]:
+    """run.check_tables, with every table (and file) a task: same ({name: TableCheck},
+    {name: stats}, findings in resource order), the budget's counts added to this run's."""
+    from distributed import KilledWorker
+
+    from ...errors import UsageError
+    from ..budget import current
+    from . import tasks
+    from .slim import key_fields
+
+    spent = current()
+    need = None if keep_all else key_fields(package)
+    futures = []
+    for res in package.resources:
+        keep = None if need is None else need.get(res.name, set())
+        if _is_multifile(res):
+            reads = [client.submit(tasks.read_file_part, res, limits, spent.cap, k, pure=False)
+                     for k in range(len(res.parts))]
+            futures.append(client.submit(tasks.finish_resource, res, limits, spent.cap, keep, *reads, pure=False))
+        else:
+            futures.append(client.submit(tasks.check_resource, res, limits, spent.cap, keep, pure=False))
+    try:
+        results = client.gather(futures)
+    except KilledWorker as exc:
+        raise UsageError(f"--engine dask: a worker died while checking the tables ({exc}); "
+                         "give the workers more memory or fewer tables at once") from None
+    from ...package.names import resource_keys
+
+    checks: dict = {}
+    table_stats: dict = {}
+    findings: list = []
+    keys = resource_keys([r.name for r in package.resources])
+    for res, name, (check, found, stats, (dropped, severity)) in zip(package.resources, keys, results):
+        findings += found
+        table_stats[name] = stats  # a duplicate name keeps its own stats, as check_tables does
+        if check is not None:
+            checks[res.name] = check
+        for key, n in dropped.items():
+            spent.drop(key[0], key[1], n, severity.get(key))
+    return checks, table_stats, findings
