@@ -61,3 +61,23 @@ def restore() -> None:
         pa.lib._pandas_api.pd  # a call that needs pandas: the shim imports it now
     except Exception:  # noqa: BLE001 - pandas missing: the caller's own import says so
         pass
+
+
+def import_pyarrow():
+    """`import pyarrow`, without the cloudpickle it loads when installed (the dask extra brings it).
+
+    pyarrow.lib takes cloudpickle, if importable, as its pickler for its own objects, and
+    cloudpickle imports logging: 10-30 ms of a cold `kzcn validate` that pickles nothing. Hidden
+    for that one import only (pyarrow then keeps the standard pickle, which serves every object
+    kzcn makes), and visible again at once, so distributed still finds it for the Dask engine."""
+    if "pyarrow" in sys.modules:
+        return sys.modules["pyarrow"]
+    hidden = "cloudpickle" not in sys.modules
+    if hidden:
+        sys.modules["cloudpickle"] = None
+    try:
+        import pyarrow
+    finally:
+        if hidden and sys.modules.get("cloudpickle", 0) is None:
+            del sys.modules["cloudpickle"]
+    return pyarrow

@@ -114,8 +114,9 @@ def use_batch_memory_pool() -> str | None:
     pool's name, or None where this pyarrow has no jemalloc (the default pool stays).
     """
     try:
-        import pyarrow as pa
+        from .lazypandas import import_pyarrow
 
+        pa = import_pyarrow()
         pool = pa.jemalloc_memory_pool()
         pa.jemalloc_set_decay_ms(0)
         pa.set_memory_pool(pool)
