@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from functools import partial
 from pathlib import Path
 
 from ..errors import UsageError
@@ -146,7 +147,8 @@ def _import_rules_meanwhile() -> None:
     threading.Thread(target=work, name="kzcn-import-rules", daemon=True).start()
 
 
-def validate(target=None, rules=None, strict: bool = False, limits=None, trusted: bool = False) -> Report:
+def validate(target=None, rules=None, strict: bool = False, limits=None, trusted: bool = False,
+             chunk_size=None) -> Report:
     """Validate a data package (default: the one around the current folder); a Report with every
     finding of every layer.
 
@@ -154,19 +156,36 @@ def validate(target=None, rules=None, strict: bool = False, limits=None, trusted
     are bounded where they are read, and at most `findings_per_code` findings are listed per
     code per resource, the rest counted (kzcn.validate.budget). Every path the package names
     must stay inside it (kzcn.package.paths) unless `trusted`: one that does not is a
-    scheme-error finding and is never read."""
+    scheme-error finding and is never read. A CSV file larger than `chunk_size` (bytes, or a
+    size such as "64MB"; default kzcn.validate.stream.DEFAULT_CHUNK; 0: never) is checked in
+    chunks of about that size, in bounded memory, with the same findings (kzcn.validate.stream)."""
     from ..package import limits as bounds
     from . import budget
+    from .stream import DEFAULT_CHUNK, parse_size
 
+    chunk = DEFAULT_CHUNK if chunk_size is None else (0 if chunk_size in (0, "0") else parse_size(chunk_size))
     with bounds.using(limits) as active:
         token = budget.start(active.findings_per_code)
         try:
-            return _validate(target, rules, strict, budget.current(), trusted)
+            return _validate(target, rules, strict, budget.current(), trusted, chunk)
         finally:
             budget.finish(token)
 
 
-def _validate(target, rules, strict: bool, spent, trusted: bool = False) -> Report:
+def _whole_frame(res, cap: int):
+    """The typed frame of a table that was streamed: the rules need its rows, so it is read
+    whole here, under a budget of its own (its findings are already counted)."""
+    from . import budget
+
+    token = budget.start(cap)
+    try:
+        check = check_table(res)[0]
+    finally:
+        budget.finish(token)
+    return TypedTable(check, res)
+
+
+def _validate(target, rules, strict: bool, spent, trusted: bool = False, chunk_size: int = 0) -> Report:
     from ..package.paths import UnsafePath
     from ..package import infer
     from . import schema
@@ -185,8 +204,11 @@ def _validate(target, rules, strict: bool, spent, trusted: bool = False) -> Repo
         _import_rules_meanwhile()
     checks: dict = {}
     table_stats: dict = {}
+    from .stream.table import referenced_fields
+
     for res in package.resources:
-        check, found, tstats = check_table(res)
+        check, found, tstats = check_table(res, chunk_size, referenced_fields(package.resources, res.name)
+                                           if chunk_size else ())
         findings += found
         table_stats[res.name] = tstats
         if check is not None:
@@ -194,7 +216,9 @@ def _validate(target, rules, strict: bool, spent, trusted: bool = False) -> Repo
     known = set(package.table_names)
     for res in package.resources:
         if res.name in checks:
-            findings += foreign_key_findings(checks[res.name], res.name, res.schema, checks, known, _where(res))
+            own = getattr(checks[res.name], "foreign_key_findings", None)  # a streamed table reads its rows back
+            findings += (own or partial(foreign_key_findings, checks[res.name]))(
+                res.name, res.schema, checks, known, _where(res))
     from .descriptor import descriptor_findings, merge
 
     findings = merge(descriptor_findings(package), findings, package)
@@ -202,7 +226,8 @@ def _validate(target, rules, strict: bool, spent, trusted: bool = False) -> Repo
 
     rule_stats: dict = {"file": _relative(rules_path, package.root) if rules_path else None}
     by_name = {r.name: r for r in package.resources}
-    frames = LazyFrames({name: (lambda c=check, r=by_name[name]: TypedTable(c, r)) for name, check in checks.items()})
+    frames = LazyFrames({name: (lambda c=check, r=by_name[name]: _whole_frame(r, spent.cap) if getattr(c, "streamed", False)
+                                else TypedTable(c, r)) for name, check in checks.items()})
     findings += _run_rules(package, frames, rules_path, rule_stats)
     from .locate import relocate  # rows of several files or inline data: each finding to its own place
 
