@@ -148,7 +148,7 @@ def _import_rules_meanwhile() -> None:
 
 
 def validate(target=None, rules=None, strict: bool = False, limits=None, trusted: bool = False,
-             chunk_size=None) -> Report:
+             chunk_size=None, on_findings=None) -> Report:
     """Validate a data package (default: the one around the current folder); a Report with every
     finding of every layer.
 
@@ -158,7 +158,8 @@ def validate(target=None, rules=None, strict: bool = False, limits=None, trusted
     must stay inside it (kzcn.package.paths) unless `trusted`: one that does not is a
     scheme-error finding and is never read. A CSV file larger than `chunk_size` (bytes, or a
     size such as "64MB"; default kzcn.validate.stream.DEFAULT_CHUNK; 0: never) is checked in
-    chunks of about that size, in bounded memory, with the same findings (kzcn.validate.stream)."""
+    chunks of about that size, in bounded memory, with the same findings (kzcn.validate.stream).
+    `on_findings(list)` is called with findings as each stage finds them (kzcn.validate.emit)."""
     from ..package import limits as bounds
     from . import budget
     from .stream import DEFAULT_CHUNK, parse_size
@@ -167,7 +168,7 @@ def validate(target=None, rules=None, strict: bool = False, limits=None, trusted
     with bounds.using(limits) as active:
         token = budget.start(active.findings_per_code)
         try:
-            return _validate(target, rules, strict, budget.current(), trusted, chunk)
+            return _validate(target, rules, strict, budget.current(), trusted, chunk, on_findings)
         finally:
             budget.finish(token)
 
@@ -185,7 +186,8 @@ def _whole_frame(res, cap: int):
     return TypedTable(check, res)
 
 
-def _validate(target, rules, strict: bool, spent, trusted: bool = False, chunk_size: int = 0) -> Report:
+def _validate(target, rules, strict: bool, spent, trusted: bool = False, chunk_size: int = 0,
+              on_findings=None) -> Report:
     from ..package.paths import UnsafePath
     from ..package import infer
     from . import schema
@@ -202,6 +204,9 @@ def _validate(target, rules, strict: bool, spent, trusted: bool = False, chunk_s
         findings.append(Finding(code="scheme-error", severity=ERROR, path=DEFAULT_RULES, message=str(exc)))
     if rules_path is not None:
         _import_rules_meanwhile()
+    from .emit import Emitter
+
+    emit = Emitter(on_findings) if on_findings is not None else None
     checks: dict = {}
     table_stats: dict = {}
     from .stream.table import referenced_fields
@@ -210,6 +215,8 @@ def _validate(target, rules, strict: bool, spent, trusted: bool = False, chunk_s
         check, found, tstats = check_table(res, chunk_size, referenced_fields(package.resources, res.name)
                                            if chunk_size else ())
         findings += found
+        if emit is not None:
+            emit.table(found, check.parsed.locate if check is not None else None)
         table_stats[res.name] = tstats
         if check is not None:
             checks[res.name] = check
@@ -217,8 +224,11 @@ def _validate(target, rules, strict: bool, spent, trusted: bool = False, chunk_s
     for res in package.resources:
         if res.name in checks:
             own = getattr(checks[res.name], "foreign_key_findings", None)  # a streamed table reads its rows back
-            findings += (own or partial(foreign_key_findings, checks[res.name]))(
+            found = (own or partial(foreign_key_findings, checks[res.name]))(
                 res.name, res.schema, checks, known, _where(res))
+            findings += found
+            if emit is not None:
+                emit.more(found, {res.name: checks[res.name].parsed.locate} if checks[res.name].parsed.locate else None)
     from .descriptor import descriptor_findings, merge
 
     findings = merge(descriptor_findings(package), findings, package)
@@ -228,7 +238,10 @@ def _validate(target, rules, strict: bool, spent, trusted: bool = False, chunk_s
     by_name = {r.name: r for r in package.resources}
     frames = LazyFrames({name: (lambda c=check, r=by_name[name]: _whole_frame(r, spent.cap) if getattr(c, "streamed", False)
                                 else TypedTable(c, r)) for name, check in checks.items()})
-    findings += _run_rules(package, frames, rules_path, rule_stats)
+    found = _run_rules(package, frames, rules_path, rule_stats)
+    findings += found
+    if emit is not None:
+        emit.more(found, {n: c.parsed.locate for n, c in checks.items() if c.parsed.locate is not None})
     from .locate import relocate  # rows of several files or inline data: each finding to its own place
 
     findings = relocate(findings, {n: c.parsed.locate for n, c in checks.items() if c.parsed.locate is not None})
@@ -236,6 +249,8 @@ def _validate(target, rules, strict: bool, spent, trusted: bool = False, chunk_s
     from .budget import cap_report
 
     findings, truncated, totals = cap_report(findings, spent)
+    if emit is not None:
+        emit.rest(findings)
     by_severity = Counter()
     by_code = Counter()
     for (sev, code), n in totals.items():
