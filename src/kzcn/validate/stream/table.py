@@ -11,8 +11,8 @@ import os
 from .. import catalogue as cat
 from ..findings import WARNING
 
-PARTITION_CHUNKS = 4      # one key partition per this many chunks' worth of file
-MAX_PARTITIONS = 256
+PARTITION_CHUNKS = 1      # one key partition per chunk's worth of file: a partition holds about one chunk's keys
+MAX_PARTITIONS = 64
 
 
 def streamable(res, chunk_size: int | None) -> bool:
@@ -56,8 +56,12 @@ def referenced_fields(package_resources, name: str) -> tuple:
     return tuple(out)
 
 
-def check_streamed(res, chunk_size: int, referenced: tuple = ()):
-    """(StreamedCheck, findings, stats), or None: read this file whole instead."""
+def check_streamed(res, chunk_size: int, referenced: tuple = (), mapper=map):
+    """(StreamedCheck, findings, stats), or None: read this file whole instead.
+
+    `mapper(check_chunk, specs)` runs the chunks and yields their results in chunk order
+    (default: one after the other, here); a distributed engine passes its own (the specs and
+    results are plain picklable data)."""
     import tempfile
 
     from ...package.limits import current as limits_now
@@ -120,13 +124,13 @@ def check_streamed(res, chunk_size: int, referenced: tuple = ()):
     folder = tempfile.mkdtemp(prefix="kzcn-stream-")
     merger = Merger(where, budget.cap, partitions, folder)
     numbers = None
+    specs = (ChunkSpec(path=str(res.path), index=rng.index, start=rng.start, end=rng.end, line=rng.line,
+                       header=plan.header, header_lines=plan.header_lines, dialect=dialect, schema=schema,
+                       where=where, ignore_case=raw.get("caseSensitiveHeader") is False, cap=budget.cap,
+                       partitions=partitions, keys=tuple(keys), foreign=foreign, referenced=referenced)
+             for rng in plan.chunks)
     try:
-        for rng in plan.chunks:
-            spec = ChunkSpec(path=str(res.path), index=rng.index, start=rng.start, end=rng.end, line=rng.line,
-                             header=plan.header, header_lines=plan.header_lines, dialect=dialect, schema=schema,
-                             where=where, ignore_case=raw.get("caseSensitiveHeader") is False, cap=budget.cap,
-                             partitions=partitions, keys=tuple(keys), foreign=foreign, referenced=referenced)
-            result = check_chunk(spec)
+        for result in mapper(check_chunk, specs):
             if result.fallback:
                 merger.spill.close()
                 import shutil
