@@ -290,3 +290,53 @@ def test_jsonl_lists_the_reports_findings_then_a_summary(faulty):
 def test_a_bad_chunk_size_is_a_usage_error(faulty):
     out = _kzcn(".", "--chunk-size", "lots", cwd=faulty)
     assert out.returncode == 2 and "--chunk-size" in out.stderr and "Traceback" not in out.stderr
+
+
+# ---------------------------------------------------------------- the unit of work another engine maps over
+
+def _findings(done) -> list:
+    check, findings, stats = done
+    return [f.to_dict() for f in findings], stats
+
+
+def test_chunks_checked_in_other_processes_and_any_order_give_the_same_table(faulty):
+    """check_chunk is a pure function of picklable specs: run in two worker processes (as a
+    cluster would), or computed last chunk first, the merged table is the same."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from kzcn.validate import budget
+
+    res = next(r for r in open_package(faulty).resources if r.name == "trade_volumes")
+
+    def run(mapper):
+        token = budget.start(1000)
+        try:
+            return _findings(check_streamed(res, 20_000, (), mapper=mapper))
+        finally:
+            budget.finish(token)
+
+    def backwards(fn, specs):
+        specs = list(specs)
+        done = {s.index: fn(s) for s in reversed(specs)}
+        return [done[s.index] for s in specs]
+
+    here = run(map)
+    assert here[0] and here[1]["rows"] == 3000
+    assert run(backwards) == here
+    with ProcessPoolExecutor(2) as pool:
+        assert run(pool.map) == here
+
+
+def test_equal_typed_values_share_a_partition():
+    import pyarrow as pa
+
+    from kzcn.validate.stream.material import partition_of
+
+    for a, b in ((pa.array([0.0, float("nan"), 1.5]), pa.array([-0.0, float("nan"), 1.5])),
+                 (pa.array(["tv-1", "", None, "é" * 70]), pa.array(["tv-1", "", None, "é" * 70])),
+                 (pa.array([1, 2**62, None], pa.int64()), pa.array([1, 2**62, None], pa.int64()))):
+        assert (partition_of([a], 64) == partition_of([b], 64)).all()
+    texts = pa.array([f"id-{i}" for i in range(10_000)])
+    spread = partition_of([texts], 16)
+    assert len(set(spread.tolist())) == 16  # unequal values spread over the partitions
+    assert partition_of([texts, texts], 16).tolist() != spread.tolist()
