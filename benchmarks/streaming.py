@@ -84,13 +84,14 @@ def measure(kzcn: str, measure_fn, data: Path, sizes: list[str], log) -> dict:
         cmd = [kzcn, "validate", str(pkg / "datapackage.json"), "--format", "json",
                "--max-file-bytes", str(4 * 10**9), "--max-lines", str(10**8)]
         log(f"streaming {label}: {meta['bytes'] / 1e6:,.0f} MB, {meta['rows']:,} rows")
+        load = os.getloadavg()[0]
         run = measure_fn(cmd, pkg, report_path, dict(os.environ))
         report = json.loads(report_path.read_text(encoding="utf-8")) if run["rc"] in (0, 1) else {}
         check = faultcheck.compare_capped(report, meta["expected_findings"], CAP) if report else {"exact": False}
         gb = meta["bytes"] / 1e9
         out["sizes"][label] = {"bytes": meta["bytes"], "rows": meta["rows"], "seconds": run["seconds"],
                                "rss_mb": run["rss_mb"], "rc": run["rc"], "seconds_per_gb": run["seconds"] / gb,
-                               "check": check, "command": " ".join(["kzcn", *cmd[1:]]).replace(str(pkg), f"<{label}>"),
+                               "load_avg": load, "check": check, "command": " ".join(["kzcn", *cmd[1:]]).replace(str(pkg), f"<{label}>"),
                                "stderr": run["stderr"] if run["rc"] not in (0, 1) else ""}
         log(f"streaming {label}: {run['seconds']:.1f} s, peak RSS {run['rss_mb']:.0f} MB, rc {run['rc']}; "
             f"{faultcheck.describe_capped(check)}")
@@ -124,7 +125,7 @@ def render(results: dict) -> str:
     for label, r in rows.items():
         c = r["check"]
         lines.append(f"| {label} ({r['bytes'] / 1e6:,.0f} MB) | {r['rows']:,} | {r['seconds']:.1f} s | "
-                     f"{r['seconds_per_gb']:.1f} s | {r['rss_mb']:,.0f} MB | {r['rss_mb'] * 1e6 / 2**20 / r['bytes']:.2f} | "
+                     f"{r['seconds_per_gb']:.1f} s | {r['rss_mb']:,.0f} MB | {r['rss_mb'] * 2**20 / r['bytes']:.2f} | "
                      f"{'all ' + format(c.get('expected', 0), ',') if c.get('counted') else 'NO'} | "
                      f"{'yes' if c.get('exact') else 'NO: ' + faultcheck.describe_capped(c)} |")
     whole = results.get("whole")
@@ -134,6 +135,10 @@ def render(results: dict) -> str:
                   f"({whole['seconds_per_gb']:.1f} s per GB), peak RSS {whole['rss_mb']:,.0f} MB "
                   f"(streamed: {r.get('seconds', 0):.1f} s, {r.get('rss_mb', 0):,.0f} MB); the two JSON reports are "
                   f"{'identical (elapsed time aside)' if whole['identical'] else 'DIFFERENT'}."]
+    loads = [r["load_avg"] for r in rows.values() if "load_avg" in r]
+    if loads or results.get("note"):
+        lines += ["", results.get("note") or (f"Load average (1 min) when each run started: "
+                                               f"{', '.join(f'{x:.1f}' for x in loads)} on {os.cpu_count()} cores.")]
     lines += ["", "Targets:"]
     one = rows.get("1GB")
     if one:
