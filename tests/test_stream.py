@@ -340,3 +340,16 @@ def test_equal_typed_values_share_a_partition():
     spread = partition_of([texts], 16)
     assert len(set(spread.tolist())) == 16  # unequal values spread over the partitions
     assert partition_of([texts, texts], 16).tolist() != spread.tolist()
+
+
+def test_the_public_api_takes_the_chunk_size_and_hands_findings_on(faulty):
+    import kzcn
+
+    got: list = []
+    streamed = kzcn.validate(faulty, chunk_size="8KB", on_findings=got.extend).to_dict()
+    whole = kzcn.validate(faulty, chunk_size=0).to_dict()
+    for d in (streamed, whole):
+        d["stats"].pop("elapsed_seconds")
+    assert streamed == whole
+    listed = [f.to_dict() for f in got]
+    assert sorted(map(json.dumps, listed)) == sorted(map(json.dumps, whole["errors"] + whole["warnings"]))

@@ -52,7 +52,8 @@ def schema(name, *, root=None):
     return pandera_schema(resource_of(open_shipped(root), name).schema)
 
 
-def validate(target=None, *, rules=None, strict=False, limits=None, trusted=False):
+def validate(target=None, *, rules=None, strict=False, limits=None, trusted=False, chunk_size=None,
+             on_findings=None):
     """Validate a data package; returns a Report.
 
     `target` is a folder or a descriptor (datapackage.yaml/.json); None means the package in
@@ -60,8 +61,11 @@ def validate(target=None, *, rules=None, strict=False, limits=None, trusted=Fals
     with. No package found: kzcn.errors.TargetError. `limits` (a kzcn.package.limits.Limits)
     raises or lowers the bounds on file sizes, header widths and findings listed per code;
     default: the documented ones, or KZCN_MAX_* overrides. Paths the package names must stay
-    inside it unless `trusted` (your own files only).
+    inside it unless `trusted` (your own files only). A CSV file larger than `chunk_size` (bytes
+    or "64MB"; default 64 MB; 0: never) is checked in chunks in bounded memory, same findings;
+    `on_findings(list)` receives findings as each stage finds them (kzcn.validate.emit).
     """
     from .validate.run import validate as _validate
 
-    return _validate(target, rules=rules, strict=strict, limits=limits, trusted=trusted)
+    return _validate(target, rules=rules, strict=strict, limits=limits, trusted=trusted, chunk_size=chunk_size,
+                     on_findings=on_findings)
