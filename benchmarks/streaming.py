@@ -151,7 +151,7 @@ def render(results: dict) -> str:
         lines.append(f"- flat in file size (largest peak at most 1.5x the smallest): **{'met' if flat else 'not met'}** "
                      f"(peak RSS {min(rss):,.0f}–{max(rss):,.0f} MB for files of {min(sizes) / 1e6:,.0f}–"
                      f"{max(sizes) / 1e6:,.0f} MB; from the {sizes[-2] / 1e6:,.0f} MB file to the {sizes[-1] / 1e6:,.0f} MB "
-                     f"one, {rss[-2]:,.0f} -> {rss[-1]:,.0f} MB). The smallest file is two chunks and one key partition; "
+                     f"one, {rss[-2]:,.0f} -> {rss[-1]:,.0f} MB). The smallest file is two chunks (the peak of one 64 MB chunk); "
                      f"beyond a few chunks the peak is one chunk's parse and checks plus one key partition.")
     exact = all(r["check"].get("exact") and r["check"].get("counted") for r in rows.values())
     lines.append(f"- every fault counted and the first {results.get('cap', CAP):,} per code reported at their exact "
