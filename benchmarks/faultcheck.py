@@ -66,3 +66,44 @@ def frictionless_agreement(report: dict, manifest: dict) -> dict:
             "matched": sum((expected & got).values()),
             "not_reported_by_code": dict(Counter(k[2] for k in (expected - got).elements())),
             "extra": sum((got - expected).values())}
+
+
+def compare_capped(report: dict, expected_findings: list, cap: int) -> dict:
+    """A report listing at most `cap` findings per (resource, code), the rest counted.
+
+    Every planted fault must be counted (stats.findings.by_code equals the planted count per
+    code, nothing more), and the findings listed with a line must be exactly the first `cap`
+    planted per (resource, code) by line: same line, field and code, none missing, none other."""
+    listed = Counter(_key(f) for f in [*report.get("errors", []), *report.get("warnings", [])]
+                     if f.get("line") is not None)
+    by_code = (report.get("stats") or {}).get("findings", {}).get("by_code", {})
+    planted = Counter(f["code"] for f in expected_findings)
+    groups: dict = {}
+    for f in expected_findings:
+        groups.setdefault((f.get("resource"), f["code"]), []).append(f)
+    first = Counter()
+    for items in groups.values():
+        items.sort(key=lambda f: (f["line"], f.get("field") or ""))
+        first.update(_key(f) for f in items[:cap])
+    missing = sorted((first - listed).elements(), key=str)
+    spurious = sorted((listed - first).elements(), key=str)
+    counted = dict(sorted(by_code.items())) == dict(sorted(planted.items()))
+    return {"expected": sum(planted.values()), "listed_expected": sum(first.values()),
+            "matched": sum((first & listed).values()), "missing": missing, "spurious": spurious,
+            "counted": counted, "by_code": by_code, "planted": dict(planted),
+            "exact": counted and not missing and not spurious}
+
+
+def describe_capped(result: dict, limit: int = 5) -> str:
+    if "matched" not in result:
+        return "no report"
+    text = (f"{result['expected']:,} faults planted, by_code {'equal' if result['counted'] else 'DIFFERENT'}; "
+            f"{result['matched']:,}/{result['listed_expected']:,} first-per-code at their exact line, field and code; "
+            f"{len(result['missing'])} missing, {len(result['spurious'])} spurious")
+    if not result["counted"]:
+        text += f"; reported {result['by_code']} planted {result['planted']}"
+    if result["missing"]:
+        text += "; missing e.g. " + ", ".join(map(str, result["missing"][:limit]))
+    if result["spurious"]:
+        text += "; spurious e.g. " + ", ".join(map(str, result["spurious"][:limit]))
+    return text

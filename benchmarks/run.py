@@ -12,6 +12,7 @@ benchmarks/data/last-run.json (every run's numbers).
 
     .venv/bin/python benchmarks/run.py              # what `make bench` runs (~10 min on 2 cores)
     .venv/bin/python benchmarks/run.py --quick      # 10k and 100k rows, fewer runs
+    .venv/bin/python benchmarks/run.py --streaming-only   # 100 MB, 1 GB, 3 GB files streamed (benchmarks/streaming.py)
 """
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ import faultcheck  # noqa: E402
 import generate  # noqa: E402
 import small  # noqa: E402
 import dask_bench  # noqa: E402
+import streaming  # noqa: E402
 
 BIN = Path(sys.executable).parent
 PY = sys.executable
@@ -395,6 +397,8 @@ def render(results: dict) -> str:
     lines += [ENGINE, SCALE_OUT]
     text = "\n".join(lines) + "\n"
     text = small.splice(text, small.render(results["small"])) if results.get("small") else text
+    if results.get("streaming"):
+        text = streaming.splice(text, streaming.render(results["streaming"]))
     return dask_bench.splice(text, dask_bench.render(results["dask"])) if results.get("dask") else text
 
 
@@ -498,6 +502,10 @@ def main(argv=None) -> int:
     ap.add_argument("--dask-only", action="store_true",
                     help="measure only the Dask engine beside the local one (benchmarks/dask_bench.py) and "
                          "rewrite that section")
+    ap.add_argument("--streaming-only", action="store_true",
+                    help="measure only streaming validation on large files (benchmarks/streaming.py) and rewrite that section")
+    ap.add_argument("--streaming-sizes", default=",".join(streaming.SIZES),
+                    help="comma-separated sizes among " + ", ".join(streaming.SIZES))
     ap.add_argument("--render-only", action="store_true",
                     help="rewrite RESULTS.md from benchmarks/data/last-run.json without measuring")
     args = ap.parse_args(argv)
@@ -521,6 +529,19 @@ def main(argv=None) -> int:
         os.replace(tmp, args.out)
         print(f"wrote the Dask section of {args.out}")
         return 0 if all(c["same_report"] for c in measured["configs"].values()) else 1
+    stream_sizes = [s for s in args.streaming_sizes.split(",") if s]
+    if any(s not in streaming.SIZES for s in stream_sizes):
+        ap.error(f"unknown streaming size among {args.streaming_sizes}")
+    if args.streaming_only:
+        measured = streaming.measure(KZCN, measure, HERE / "data", stream_sizes, lambda m: print(m, flush=True))
+        (HERE / "data").mkdir(exist_ok=True)
+        (HERE / "data" / "last-streaming.json").write_text(json.dumps(measured, indent=1) + "\n", encoding="utf-8")
+        current = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+        tmp = args.out.with_name(args.out.name + ".tmp")
+        tmp.write_text(streaming.splice(current, streaming.render(measured)), encoding="utf-8")
+        os.replace(tmp, args.out)
+        print(f"wrote the streaming section of {args.out}")
+        return 0 if all(r["check"].get("exact") for r in measured["sizes"].values()) else 1
     if args.render_only:
         results = json.loads((HERE / "data" / "last-run.json").read_text(encoding="utf-8"))
         tmp = args.out.with_name(args.out.name + ".tmp")
@@ -540,6 +561,8 @@ def main(argv=None) -> int:
         print(msg, flush=True)
 
     results = run(sizes, args.quick, tools, log)
+    if not args.quick:
+        results["streaming"] = streaming.measure(KZCN, measure, HERE / "data", stream_sizes, log)
     (HERE / "data").mkdir(exist_ok=True)
     raw = HERE / "data" / "last-run.json"
     raw.write_text(json.dumps(results, indent=1, default=str) + "\n", encoding="utf-8")
@@ -547,6 +570,9 @@ def main(argv=None) -> int:
     kept = dask_bench.section_of(args.out.read_text(encoding="utf-8")) if args.out.exists() else None
     if "dask" not in results and kept:
         text = dask_bench.splice(text, kept)
+    kept = streaming.current_section(args.out.read_text(encoding="utf-8")) if args.out.exists() else None
+    if not results.get("streaming") and kept:  # a --quick run keeps the last streaming measurement
+        text = streaming.splice(text, kept)
     tmp = args.out.with_name(args.out.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, args.out)

@@ -53,7 +53,7 @@ def schema(name, *, root=None):
 
 
 def validate(target=None, *, rules=None, strict=False, limits=None, trusted=False, engine="local", workers=None,
-             scheduler=None):
+             scheduler=None, chunk_size=None, on_findings=None):
     """Validate a data package; returns a Report.
 
     `target` is a folder or a descriptor (datapackage.yaml/.json); None means the package in
@@ -63,9 +63,12 @@ def validate(target=None, *, rules=None, strict=False, limits=None, trusted=Fals
     default: the documented ones, or KZCN_MAX_* overrides. Paths the package names must stay
     inside it unless `trusted` (your own files only). `engine="dask"` (the extra
     kzcn-data[dask]) checks the tables on a Dask cluster: a local one of `workers` processes,
-    or the one at `scheduler` (tcp://host:port); the report is the same.
+    or the one at `scheduler` (tcp://host:port); the report is the same. A CSV file larger than
+    `chunk_size` (bytes or "64MB"; default 64 MB; 0: never) is checked in chunks in bounded
+    memory, same findings; `on_findings(list)` receives findings as each stage finds them
+    (kzcn.validate.emit).
     """
     from .validate.run import validate as _validate
 
     return _validate(target, rules=rules, strict=strict, limits=limits, trusted=trusted, engine=engine,
-                     workers=workers, scheduler=scheduler)
+                     workers=workers, scheduler=scheduler, chunk_size=chunk_size, on_findings=on_findings)

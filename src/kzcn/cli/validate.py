@@ -1,5 +1,5 @@
-"""`kzcn validate [TARGET] [--format text|json|github] [--strict] [--rules FILE] [--output FILE]
-[--engine local|dask [--workers N | --scheduler ADDRESS]]`.
+"""`kzcn validate [TARGET] [--format text|json|github|jsonl] [--strict] [--rules FILE] [--output FILE]
+[--chunk-size SIZE] [--engine local|dask [--workers N | --scheduler ADDRESS]]`.
 
 Exit 0: valid; 1: the data has errors (or warnings, under --strict); 2: it could not run (bad
 usage, target missing or unreadable, no package in or above the current folder, rules file
@@ -16,7 +16,8 @@ def add_arguments(p):
     p.add_argument("target", nargs="?", default=None,
                    help="package folder or descriptor (datapackage.json/.yaml); default: the package in the current "
                         "folder or the nearest one above it (never the data the code was installed with)")
-    p.add_argument("--format", choices=["text", "json", "github"], default="text", help="report format (default: text)")
+    p.add_argument("--format", choices=["text", "json", "github", "jsonl"], default="text",
+                   help="report format (default: text); jsonl: one finding per line as found, then a summary line")
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     p.add_argument("--rules", default=None, help="consistency rules file (default: validation/rules.yaml beside the descriptor, if any)")
     p.add_argument("--output", "-o", default=None, help="also write the JSON report to this file (atomically)")
@@ -27,6 +28,9 @@ def add_arguments(p):
                    help="--engine dask: start a local cluster of N worker processes (default: one per core)")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="--engine dask: use the running cluster at ADDRESS (tcp://host:port)")
+    p.add_argument("--chunk-size", default=None, metavar="SIZE",
+                   help="check CSV files larger than SIZE (e.g. 64MB, 512KiB) in chunks of about that size, in "
+                        "bounded memory, with the same findings; 0: read every file whole (default: 64MB)")
     from .limits_args import add_limit_arguments
 
     add_limit_arguments(p)
@@ -79,9 +83,26 @@ def _run(args, limits) -> int:
         problem = output_problem(args.output, inputs)
         if problem:
             raise UsageError(f"--output {args.output}: refusing to overwrite it: it {problem}")
+    from ..validate.stream import parse_size
+
+    chunk = None
+    if args.chunk_size is not None:
+        try:
+            chunk = 0 if str(args.chunk_size).strip() == "0" else parse_size(args.chunk_size)
+        except ValueError as exc:
+            raise UsageError(f"--chunk-size: {exc}") from None
+    writer = None
+    if args.format == "jsonl":
+        from ..validate.jsonl import JsonlWriter
+
+        writer = JsonlWriter(cap=limits.findings_per_code)
     report = validate(args.target, rules=args.rules, strict=args.strict, limits=limits, trusted=args.trusted,
+                      chunk_size=chunk, on_findings=writer,
                       engine=args.engine, workers=args.workers, scheduler=args.scheduler)
-    print(render(report, args.format), end="")
+    if writer is not None:
+        writer.finish(report)
+    else:
+        print(render(report, args.format), end="")
     if args.output:
         from ..atomic import write_text_atomic
 

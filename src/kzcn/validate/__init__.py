@@ -25,11 +25,12 @@ import types
 
 class _CallableModule(types.ModuleType):
     def __call__(self, target=None, *, rules=None, strict: bool = False, limits=None, trusted: bool = False,
-                 engine: str = "local", workers: int | None = None, scheduler: str | None = None):
+                 engine: str = "local", workers: int | None = None, scheduler: str | None = None,
+                 chunk_size=None, on_findings=None):
         from .run import validate
 
         return validate(target, rules=rules, strict=strict, limits=limits, trusted=trusted, engine=engine,
-                        workers=workers, scheduler=scheduler)
+                        workers=workers, scheduler=scheduler, chunk_size=chunk_size, on_findings=on_findings)
 
 
 sys.modules[__name__].__class__ = _CallableModule

@@ -5,6 +5,7 @@ terminals turn `path:line` into a link, and under a rule's finding an indented l
 rule's rationale and what to do; then the descriptor checked and one summary line with the counts.
 json: the published contract {"valid", "errors", "warnings", "stats"} (Report.to_json);
 stats.descriptor is the absolute path of the descriptor checked.
+jsonl: one finding per line as it is found, then a summary line (kzcn.validate.jsonl).
 github: one workflow command per finding, `::error file=…,line=…,col=…,title=…::message` (or
 `::warning`; `file` relative to GITHUB_WORKSPACE or the working directory, `col` the field's
 position), the rationale and hint on the message's second line, so a pull request shows each
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from .findings import ERROR, WARNING
 
-FORMATS = ("text", "json", "github")
+FORMATS = ("text", "json", "github", "jsonl")
 
 # C0 and C1 controls, DEL, line and paragraph separators, and the bidirectional overrides that
 # make a terminal (or a reviewer) read text in another order than it is (CVE-2021-42574).
@@ -185,6 +186,10 @@ def render(report, fmt: str = "text") -> str:
         return render_github(report)
     if fmt == "text":
         return render_text(report)
+    if fmt == "jsonl":
+        from .jsonl import render_jsonl
+
+        return render_jsonl(report)
     raise ValueError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from functools import partial
 from pathlib import Path
 
 from ..errors import UsageError
@@ -148,7 +149,8 @@ def _import_rules_meanwhile() -> None:
 
 
 def validate(target=None, rules=None, strict: bool = False, limits=None, trusted: bool = False,
-             engine: str = "local", workers: int | None = None, scheduler: str | None = None) -> Report:
+             engine: str = "local", workers: int | None = None, scheduler: str | None = None,
+             chunk_size=None, on_findings=None) -> Report:
     """Validate a data package (default: the one around the current folder); a Report with every
     finding of every layer.
 
@@ -161,42 +163,66 @@ def validate(target=None, rules=None, strict: bool = False, limits=None, trusted
     are bounded where they are read, and at most `findings_per_code` findings are listed per
     code per resource, the rest counted (kzcn.validate.budget). Every path the package names
     must stay inside it (kzcn.package.paths) unless `trusted`: one that does not is a
-    scheme-error finding and is never read."""
+    scheme-error finding and is never read. A CSV file larger than `chunk_size` (bytes, or a
+    size such as "64MB"; default kzcn.validate.stream.DEFAULT_CHUNK; 0: never) is checked in
+    chunks of about that size, in bounded memory, with the same findings (kzcn.validate.stream).
+    `on_findings(list)` is called with findings as each stage finds them (kzcn.validate.emit)."""
     from ..package import limits as bounds
     from . import budget
+    from .stream import DEFAULT_CHUNK, parse_size
 
     from .engines import engine_for
 
+    chunk = DEFAULT_CHUNK if chunk_size is None else (0 if chunk_size in (0, "0") else parse_size(chunk_size))
     with bounds.using(limits) as active, engine_for(engine, workers, scheduler, active) as tables:
         token = budget.start(active.findings_per_code)
         try:
-            return _validate(target, rules, strict, budget.current(), trusted, tables)
+            return _validate(target, rules, strict, budget.current(), trusted, tables, chunk, on_findings)
         finally:
             budget.finish(token)
 
 
-def check_tables(package: Package, keep_all: bool = True) -> tuple[dict, dict, list]:
+def check_tables(package: Package, keep_all: bool = True, chunk_size: int = 0, emit=None) -> tuple[dict, dict, list]:
     """Layers 1 and 2 (foreign keys aside) on every table, one after another, in this process:
     ({name: TableCheck}, {name: stats}, findings in resource order).
 
     The single-process engine; kzcn.validate.engines.dask runs the same `check_table` on a
     cluster and returns the same three things (`keep_all`: whether layer 3 will read whole
-    typed tables, or only the key columns foreign keys need)."""
+    typed tables, or only the key columns foreign keys need). A CSV file larger than
+    `chunk_size` is streamed (kzcn.validate.stream); `emit` hands each table's findings on."""
     from ..package.names import resource_keys
+    from .stream.table import referenced_fields
 
     checks: dict = {}
     table_stats: dict = {}
     findings: list = []
     for res, key in zip(package.resources, resource_keys([r.name for r in package.resources])):
-        check, found, tstats = check_table(res)
+        check, found, tstats = check_table(res, chunk_size, referenced_fields(package.resources, res.name)
+                                           if chunk_size else ())
         findings += found
+        if emit is not None:
+            emit.table(found, check.parsed.locate if check is not None else None)
         table_stats[key] = tstats  # a duplicate name keeps its own stats (kzcn.package.names)
         if check is not None:
             checks[res.name] = check
     return checks, table_stats, findings
 
 
-def _validate(target, rules, strict: bool, spent, trusted: bool = False, engine=None) -> Report:
+def _whole_frame(res, cap: int):
+    """The typed frame of a table that was streamed: the rules need its rows, so it is read
+    whole here, under a budget of its own (its findings are already counted)."""
+    from . import budget
+
+    token = budget.start(cap)
+    try:
+        check = check_table(res)[0]
+    finally:
+        budget.finish(token)
+    return TypedTable(check, res)
+
+
+def _validate(target, rules, strict: bool, spent, trusted: bool = False, engine=None, chunk_size: int = 0,
+              on_findings=None) -> Report:
     from ..package.paths import UnsafePath
     from ..package import infer
     from . import schema
@@ -213,13 +239,21 @@ def _validate(target, rules, strict: bool, spent, trusted: bool = False, engine=
         findings.append(Finding(code="scheme-error", severity=ERROR, path=DEFAULT_RULES, message=str(exc)))
     if rules_path is not None:
         _import_rules_meanwhile()
+    from .emit import Emitter
+
+    emit = Emitter(on_findings) if on_findings is not None else None
     tables = check_tables if engine is None else engine
-    checks, table_stats, found = tables(package, keep_all=rules_path is not None)
+    checks, table_stats, found = tables(package, keep_all=rules_path is not None, chunk_size=chunk_size, emit=emit)
     findings += found
     known = set(package.table_names)
     for res in package.resources:
         if res.name in checks:
-            findings += foreign_key_findings(checks[res.name], res.name, res.schema, checks, known, _where(res))
+            own = getattr(checks[res.name], "foreign_key_findings", None)  # a streamed table reads its rows back
+            found = (own or partial(foreign_key_findings, checks[res.name]))(
+                res.name, res.schema, checks, known, _where(res))
+            findings += found
+            if emit is not None:
+                emit.more(found, {res.name: checks[res.name].parsed.locate} if checks[res.name].parsed.locate else None)
     from .descriptor import descriptor_findings, merge
 
     findings = merge(descriptor_findings(package), findings, package)
@@ -227,8 +261,12 @@ def _validate(target, rules, strict: bool, spent, trusted: bool = False, engine=
 
     rule_stats: dict = {"file": _relative(rules_path, package.root) if rules_path else None}
     by_name = {r.name: r for r in package.resources}
-    frames = LazyFrames({name: (lambda c=check, r=by_name[name]: TypedTable(c, r)) for name, check in checks.items()})
-    findings += _run_rules(package, frames, rules_path, rule_stats)
+    frames = LazyFrames({name: (lambda c=check, r=by_name[name]: _whole_frame(r, spent.cap) if getattr(c, "streamed", False)
+                                else TypedTable(c, r)) for name, check in checks.items()})
+    found = _run_rules(package, frames, rules_path, rule_stats)
+    findings += found
+    if emit is not None:
+        emit.more(found, {n: c.parsed.locate for n, c in checks.items() if c.parsed.locate is not None})
     from .locate import relocate  # rows of several files or inline data: each finding to its own place
 
     findings = relocate(findings, {n: c.parsed.locate for n, c in checks.items() if c.parsed.locate is not None})
@@ -236,6 +274,8 @@ def _validate(target, rules, strict: bool, spent, trusted: bool = False, engine=
     from .budget import cap_report
 
     findings, truncated, totals = cap_report(findings, spent)
+    if emit is not None:
+        emit.rest(findings)
     by_severity = Counter()
     by_code = Counter()
     for (sev, code), n in totals.items():

@@ -28,17 +28,26 @@ def _empty_table(res: Resource):
     return check_cells(parsed, check_header(None, fields, schema, len(fields), {}), schema, {})
 
 
-def check_table(res: Resource):
+def check_table(res: Resource, chunk_size: int | None = None, referenced: tuple = ()):
     """Layers 1 and 2 (except foreign keys) on one resource: (TableCheck or None, findings, stats).
 
     A plain CSV file is read here; rows from elsewhere (several files, a compressed file,
     inline `data`, Parquet) come from their own readers (kzcn.validate.resources), which then
-    hand their rows to `check_parsed` like a CSV's."""
+    hand their rows to `check_parsed` like a CSV's. A CSV file larger than `chunk_size` bytes is
+    checked in chunks (kzcn.validate.stream; `referenced`: the field tuples other tables'
+    foreign keys look up in it), with the same findings."""
     from .resources import reader_for
 
     special = reader_for(res)
     if special is not None:
         return special(res)
+    if chunk_size:
+        from .stream.table import check_streamed, streamable
+
+        if streamable(res, chunk_size):
+            done = check_streamed(res, chunk_size, referenced)
+            if done is not None:
+                return done
     from .structure import dialect_of, parse_csv, read_file
 
     where = _where(res)

@@ -21,7 +21,8 @@ def dask_engine(workers: int | None, scheduler: str | None, limits):
     from .cluster import client_for
 
     with client_for(workers, scheduler) as client:
-        yield lambda package, keep_all=True: check_tables_on(client, limits, package, keep_all)
+        yield lambda package, keep_all=True, chunk_size=0, emit=None: check_tables_on(client, limits, package, keep_all,
+                                                                                      emit=emit)
 
 
 def _is_multifile(res) -> bool:
@@ -31,9 +32,14 @@ def _is_multifile(res) -> bool:
     return len(res.parts) > 1 and reader_for(res) is check_parts
 
 
-def check_tables_on(client, limits, package, keep_all: bool = True) -> tuple[dict, dict, list]:
+def check_tables_on(client, limits, package, keep_all: bool = True, emit=None) -> tuple[dict, dict, list]:
     """run.check_tables, with every table (and file) a task: same ({name: TableCheck},
-    {name: stats}, findings in resource order), the budget's counts added to this run's."""
+    {name: stats}, findings in resource order), the budget's counts added to this run's.
+
+    The workers read each table whole (run.check_tables' `chunk_size` is not passed on): the
+    report is the same by construction, and streamed chunks as tasks (kzcn.validate.stream's
+    check_chunk mapped over the cluster) are the next step. `emit` gets each table's findings
+    once they are gathered, in resource order."""
     from distributed import KilledWorker
 
     from ...errors import UsageError
@@ -65,6 +71,8 @@ def check_tables_on(client, limits, package, keep_all: bool = True) -> tuple[dic
     keys = resource_keys([r.name for r in package.resources])
     for res, name, (check, found, stats, (dropped, severity)) in zip(package.resources, keys, results):
         findings += found
+        if emit is not None:
+            emit.table(found, check.parsed.locate if check is not None else None)
         table_stats[name] = stats  # a duplicate name keeps its own stats, as check_tables does
         if check is not None:
             checks[res.name] = check

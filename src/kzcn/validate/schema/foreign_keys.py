@@ -31,50 +31,28 @@ def foreign_key_findings(check: TableCheck, resource_name: str, schema: dict, ta
 
     `tables` maps table name -> TableCheck; `known` is every table name of the package (a table
     that could not be read is known but absent from `tables`: foreign keys into it are not
-    checked, its own finding says why).
+    checked, its own finding says why). A table streamed in chunks (kzcn.validate.stream) is
+    in `tables` as an object whose `casts` names its columns and whose `key_columns(fields)`
+    gives the distinct keys it holds.
     """
     out = []
     parsed = check.parsed
     if parsed.n_rows == 0:
         return out
     for fk in schema.get("foreignKeys") or []:
-        if not isinstance(fk, dict):
+        found, plan = resolve(fk, check.casts, resource_name, schema, tables, known, where)
+        out += found
+        if plan is None:
             continue
-        fields = as_list(fk.get("fields"))
-        ref = fk.get("reference") or {}
-        ref_name = ref.get("resource") or resource_name
-        ref_fields = as_list(ref.get("fields"))
-        label = ", ".join(fields)
-        if not fields or len(fields) != len(ref_fields):
-            out.append(cat.make("schema-error", **where, detail=(
-                f"foreign key ({label}) -> {ref_name}({', '.join(ref_fields)}): the two lists of fields differ in length")))
-            continue
-        if any(f not in check.casts for f in fields):
-            declared = {f.get("name") for f in schema.get("fields") or []}
-            unknown = [f for f in fields if f not in declared]
-            if unknown:
-                out.append(cat.make("schema-error", **where, detail=(
-                    f"foreign key names {', '.join(unknown)}, which {'is' if len(unknown) == 1 else 'are'} not a field")))
-            continue  # a field without a column: reported as missing-label already
-        target = tables.get(ref_name)
-        if target is None:
-            if ref_name not in known:
-                out.append(cat.make("resource-error", **where, detail=(
-                    f"foreign key ({label}) refers to table {ref_name!r}, which the package does not have")))
-            continue
-        if any(f not in target.casts for f in ref_fields):
-            missing = [f for f in ref_fields if f not in target.casts]
-            out.append(cat.make("schema-error", **where, detail=(
-                f"foreign key ({label}) refers to {ref_name}.{', '.join(missing)}, which is not a column there")))
-            continue
+        fields, ref_name, ref_fields, target = plan
         src = [check.casts[f] for f in fields]
-        dst = [target.casts[f] for f in ref_fields]
+        dst = target_columns(target, ref_fields)
         src_null = np.logical_and.reduce([c.missing | c.bad for c in src])
         dst_all_null = np.logical_and.reduce([c.missing | c.bad for c in dst])
         todo = ~src_null
         if not todo.any():
             continue
-        matched = _match(src, dst, dst_all_null)
+        matched = match(src, dst, dst_all_null)
         bad = np.flatnonzero(todo & ~matched)
         if not len(bad):
             continue
@@ -84,19 +62,65 @@ def foreign_key_findings(check: TableCheck, resource_name: str, schema: dict, ta
         numbers = {f["name"]: i for i, f in enumerate(check.header.columns) if f is not None}
         texts = [as_array(parsed.columns[numbers[f]]).take(pa.array(bad, pa.int64())).to_pylist() for f in fields]
         for j, p in enumerate(bad):
-            shown = ", ".join(repr(t[j]) if t[j] not in (None, "") else "(blank)" for t in texts)
-            if len(fields) == 1:
-                detail = (f"{fields[0]} {shown} is not a {ref_fields[0]} of table {ref_name}"
-                          + (" (the same table)" if ref_name == resource_name else ""))
-            else:
-                detail = f"({label}) = ({shown}) matches no ({', '.join(ref_fields)}) of table {ref_name}"
-            out.append(cat.make("foreign-key", line=int(parsed.lines[p]), row=int(parsed.row_numbers[p]),
-                                field=label, field_number=(numbers[fields[0]] + 1) if len(fields) == 1 else None,
-                                detail=detail, **where))
+            out.append(fk_finding(fields, ref_name, ref_fields, resource_name, int(parsed.lines[p]),
+                                  int(parsed.row_numbers[p]), [t[j] for t in texts], numbers, where))
     return out
 
 
-def _match(src: list, dst: list, dst_all_null: np.ndarray) -> np.ndarray:
+def resolve(fk, casts, resource_name: str, schema: dict, tables: dict, known: set, where: dict):
+    """(schema findings, (fields, referenced table name, its fields, the table) or None when this
+    foreign key cannot be checked). `casts` names the source's columns."""
+    if not isinstance(fk, dict):
+        return [], None
+    fields = as_list(fk.get("fields"))
+    ref = fk.get("reference") or {}
+    ref_name = ref.get("resource") or resource_name
+    ref_fields = as_list(ref.get("fields"))
+    label = ", ".join(fields)
+    if not fields or len(fields) != len(ref_fields):
+        return [cat.make("schema-error", **where, detail=(
+            f"foreign key ({label}) -> {ref_name}({', '.join(ref_fields)}): the two lists of fields differ in length"))], None
+    if any(f not in casts for f in fields):
+        declared = {f.get("name") for f in schema.get("fields") or []}
+        unknown = [f for f in fields if f not in declared]
+        if unknown:
+            return [cat.make("schema-error", **where, detail=(
+                f"foreign key names {', '.join(unknown)}, which {'is' if len(unknown) == 1 else 'are'} not a field"))], None
+        return [], None  # a field without a column: reported as missing-label already
+    target = tables.get(ref_name)
+    if target is None:
+        if ref_name not in known:
+            return [cat.make("resource-error", **where, detail=(
+                f"foreign key ({label}) refers to table {ref_name!r}, which the package does not have"))], None
+        return [], None
+    if any(f not in target.casts for f in ref_fields):
+        missing = [f for f in ref_fields if f not in target.casts]
+        return [cat.make("schema-error", **where, detail=(
+            f"foreign key ({label}) refers to {ref_name}.{', '.join(missing)}, which is not a column there"))], None
+    return [], (fields, ref_name, ref_fields, target)
+
+
+def target_columns(target, ref_fields: list) -> list:
+    """The referenced table's typed columns for `ref_fields` (a streamed table's distinct keys)."""
+    own = getattr(target, "key_columns", None)
+    return own(ref_fields) if own is not None else [target.casts[f] for f in ref_fields]
+
+
+def fk_finding(fields: list, ref_name: str, ref_fields: list, resource_name: str, line: int, row: int,
+               texts: list, numbers: dict, where: dict):
+    """The foreign-key finding of one row whose key (its cells `texts`) matches nothing."""
+    label = ", ".join(fields)
+    shown = ", ".join(repr(t) if t not in (None, "") else "(blank)" for t in texts)
+    if len(fields) == 1:
+        detail = (f"{fields[0]} {shown} is not a {ref_fields[0]} of table {ref_name}"
+                  + (" (the same table)" if ref_name == resource_name else ""))
+    else:
+        detail = f"({label}) = ({shown}) matches no ({', '.join(ref_fields)}) of table {ref_name}"
+    return cat.make("foreign-key", line=line, row=row, field=label,
+                    field_number=(numbers[fields[0]] + 1) if len(fields) == 1 else None, detail=detail, **where)
+
+
+def match(src: list, dst: list, dst_all_null: np.ndarray) -> np.ndarray:
     """Rows of src whose typed key tuple occurs among dst's (dst rows entirely blank excluded)."""
     n = len(src[0].values)
     keep = ~dst_all_null

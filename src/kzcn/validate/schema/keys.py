@@ -112,27 +112,12 @@ def key_findings(check: TableCheck, schema: dict, where: dict) -> list:
         raw = as_array(parsed.columns[numbers[name] - 1])
         texts = raw.take(pa.array(np.asarray(later)[kept], pa.int64())).to_pylist()
         for p, f0, text in zip(np.asarray(later)[kept], np.asarray(first)[kept], texts):
-            out.append(cat.make("unique-error", line=int(lines[p]), row=int(rows[p]), field=name,
-                                field_number=numbers[name], cell=text, first_line=int(lines[f0]), **where))
+            out.append(unique_finding(name, numbers[name], int(lines[p]), int(rows[p]), text, int(lines[f0]), where))
     pk = as_list(schema.get("primaryKey"))
     if pk and all(k in check.casts for k in pk):
         cols = [check.casts[k] for k in pk]
-        nulls = [c.missing | c.bad for c in cols]
-        all_null = np.logical_and.reduce(nulls)
-        some_null = np.logical_or.reduce(nulls) & ~all_null
-        label = ", ".join(pk)
-        for p in budget.first(np.flatnonzero(all_null), lines, res, "primary-key"):
-            out.append(cat.make("primary-key", line=int(lines[p]), row=int(rows[p]), field=label, **where,
-                                detail=(f"the primary key {label} is blank" if len(pk) > 1 else
-                                        f"the primary key {label} is blank" +
-                                        (" (its cell is not a valid value)" if cols[0].bad[p] else ""))))
-        if len(pk) > 1:
-            for p in budget.first(np.flatnonzero(some_null), lines, res, "primary-key"):
-                blanks = [k for k, m in zip(pk, nulls) if m[p]]
-                out.append(cat.make("primary-key", line=int(lines[p]), row=int(rows[p]), field=blanks[0],
-                                    field_number=numbers.get(blanks[0]), **where,
-                                    detail=(f"part of the primary key ({label}) is blank: {', '.join(blanks)}; "
-                                            f"every part of a primary key is required")))
+        out += blank_key_findings(check, pk, where)
+        all_null = np.logical_and.reduce([c.missing | c.bad for c in cols])
         eligible = ~all_null
         if len(pk) == 1:
             later, first = unique_dups[pk[0]] if pk[0] in unique_dups else _value_duplicates(cols[0].values, rows)
@@ -144,8 +129,49 @@ def key_findings(check: TableCheck, schema: dict, where: dict) -> list:
             later, first = np.asarray(later)[kept], np.asarray(first)[kept]
             texts = [as_array(parsed.columns[numbers[k] - 1]).take(pa.array(later, pa.int64())).to_pylist() for k in pk]
             for j, (p, f0) in enumerate(zip(later, first)):
-                shown = ", ".join(repr(t[j]) for t in texts)
-                what = f"the primary key {label} {shown}" if len(pk) == 1 else f"the primary key ({label}) = ({shown})"
-                out.append(cat.make("primary-key", line=int(lines[p]), row=int(rows[p]), field=label, **where,
-                                    detail=f"{what} repeats the key of line {int(lines[f0])}"))
+                out.append(repeat_finding(pk, int(lines[p]), int(rows[p]), [t[j] for t in texts], int(lines[f0]), where))
+    return out
+
+
+def unique_finding(name: str, number: int, line: int, row: int, cell, first_line: int, where: dict):
+    """The unique-error of a cell that repeats the value of `first_line` (also made by validate.stream)."""
+    return cat.make("unique-error", line=line, row=row, field=name, field_number=number, cell=cell,
+                    first_line=first_line, **where)
+
+
+def repeat_finding(pk: list, line: int, row: int, texts: list, first_line: int, where: dict):
+    """The primary-key finding of a row whose key repeats the key of `first_line` (`texts`: its cells)."""
+    label = ", ".join(pk)
+    shown = ", ".join(repr(t) for t in texts)
+    what = f"the primary key {label} {shown}" if len(pk) == 1 else f"the primary key ({label}) = ({shown})"
+    return cat.make("primary-key", line=line, row=row, field=label, **where,
+                    detail=f"{what} repeats the key of line {first_line}")
+
+
+def blank_key_findings(check: TableCheck, pk: list, where: dict) -> list:
+    """primary-key per row whose key is blank, entirely or in part: one row at a time, so a
+    chunk of a streamed table (validate.stream) finds them as the whole table does."""
+    from ..budget import current
+
+    budget, res = current(), where.get("resource")
+    lines, rows = check.parsed.lines, check.parsed.row_numbers
+    numbers = {f["name"]: i + 1 for i, f in enumerate(check.header.columns) if f is not None}
+    cols = [check.casts[k] for k in pk]
+    nulls = [c.missing | c.bad for c in cols]
+    all_null = np.logical_and.reduce(nulls)
+    some_null = np.logical_or.reduce(nulls) & ~all_null
+    label = ", ".join(pk)
+    out = []
+    for p in budget.first(np.flatnonzero(all_null), lines, res, "primary-key"):
+        out.append(cat.make("primary-key", line=int(lines[p]), row=int(rows[p]), field=label, **where,
+                            detail=(f"the primary key {label} is blank" if len(pk) > 1 else
+                                    f"the primary key {label} is blank" +
+                                    (" (its cell is not a valid value)" if cols[0].bad[p] else ""))))
+    if len(pk) > 1:
+        for p in budget.first(np.flatnonzero(some_null), lines, res, "primary-key"):
+            blanks = [k for k, m in zip(pk, nulls) if m[p]]
+            out.append(cat.make("primary-key", line=int(lines[p]), row=int(rows[p]), field=blanks[0],
+                                field_number=numbers.get(blanks[0]), **where,
+                                detail=(f"part of the primary key ({label}) is blank: {', '.join(blanks)}; "
+                                        f"every part of a primary key is required")))
     return out

@@ -86,7 +86,12 @@ def too_many_lines(data: bytes, limit: int, where: dict, relpath: str):
     cr = data.count(b"\r") if lf <= limit else 0
     if lf + cr <= limit:
         return None
-    n = lf + cr - data.count(b"\r\n")
+    return lines_over(lf + cr - data.count(b"\r\n"), limit, where, relpath)
+
+
+def lines_over(n: int, limit: int, where: dict, relpath: str):
+    """The source-error of a file of `n` lines when that is over `limit`, else None (a streamed
+    file counts its lines as it is planned, validate.stream)."""
     if n <= limit:
         return None
     return cat.make("source-error", line=1, **where, detail=(

@@ -226,7 +226,8 @@ def _parse_exact(text, dialect: Dialect, schema_width: int, where: dict) -> Pars
     return ParsedCsv(labels=labels, width=width, columns=columns,
                      row_numbers=np.array(row_numbers, dtype=np.int64), lines=np.array(lines, dtype=np.int64),
                      cell_counts=np.array(counts, dtype=np.int64), extras=extras, findings=findings,
-                     path_taken="exact", total_lines=total)
+                     path_taken="exact", total_lines=total,
+                     endings=(np.array(kinds, dtype=np.int8), np.array(term_lines, dtype=np.int64)))
 
 
 def _snippet_of(cells: list[str], fnum: int) -> str:

@@ -171,7 +171,7 @@ def _parse_fast(holder: list, offset: int, dialect: Dialect, schema_width: int, 
     holder.clear()
     return ParsedCsv(labels=labels, width=width, columns=columns, row_numbers=row_numbers.astype(np.int64),
                      lines=lines, cell_counts=counts, extras=extras, findings=findings, path_taken="fast",
-                     total_lines=sc.total_lines)
+                     total_lines=sc.total_lines, endings=(sc.term_kinds, sc.term_lines))
 
 
 def _record_reader(holder: list, path, offset: int):

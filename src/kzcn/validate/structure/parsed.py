@@ -26,6 +26,7 @@ class ParsedCsv:
     path_taken: str = "fast"
     total_lines: int = 0
     locate: object = None  # where findings really are, when rows come from several files or inline data (validate.locate)
+    endings: tuple | None = None  # (terminator kind, its line) per record: validate.stream merges chunks' endings
 
     @property
     def n_rows(self) -> int:
