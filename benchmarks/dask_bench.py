@@ -37,8 +37,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
+import sections  # noqa: E402
 
-START, END = "<!-- dask-engine:start -->", "<!-- dask-engine:end -->"
+START, END = sections.markers("dask-engine")
 ROWS, FILES, RUNS = 2_000_000, 8, 3
 CONFIGS = (("local", []), ("dask, 1 worker", ["--engine", "dask", "--workers", "1"]),
            ("dask, 2 workers", ["--engine", "dask", "--workers", "2"]))
@@ -165,11 +166,7 @@ def measure(kzcn: str, log, rows: int = ROWS, files: int = FILES, runs: int = RU
     return out
 
 
-def _load() -> str:
-    try:
-        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    except OSError:
-        return "unknown"
+_load = sections.load
 
 
 def render(m: dict) -> str:
@@ -237,19 +234,11 @@ counts reach the driver.
 
 
 def splice(results_md: str, section: str) -> str:
-    """RESULTS.md with this section replaced (or added at the end)."""
-    if START in results_md and END in results_md:
-        head, rest = results_md.split(START, 1)
-        tail = rest.split(END, 1)[1].lstrip("\n")
-        return head + section + ("\n" + tail if tail else "")
-    return results_md.rstrip("\n") + "\n\n" + section
+    return sections.splice(results_md, section, START, END)
 
 
 def section_of(results_md: str) -> str | None:
-    """This section as it is in RESULTS.md, to keep when the rest is rewritten."""
-    if START in results_md and END in results_md:
-        return START + results_md.split(START, 1)[1].split(END, 1)[0] + END + "\n"
-    return None
+    return sections.section_of(results_md, START, END)
 
 
 def main(argv=None) -> int:

@@ -491,6 +491,19 @@ billion rows a 1% fault rate is ten million findings, so the JSON report would n
 """
 
 
+def _write_section(out: Path, module, measured: dict, raw: str | None, what: str) -> None:
+    """Keep a one-part run's measurement (benchmarks/data/RAW) and rewrite only its section of
+    RESULTS.md (benchmarks/sections.py), atomically."""
+    if raw:
+        (HERE / "data").mkdir(exist_ok=True)
+        (HERE / "data" / raw).write_text(json.dumps(measured, indent=1) + "\n", encoding="utf-8")
+    current = out.read_text(encoding="utf-8") if out.exists() else ""
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(module.splice(current, module.render(measured)), encoding="utf-8")
+    os.replace(tmp, out)
+    print(f"wrote the {what} section of {out}")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="10k and 100k rows, fewer runs")
@@ -511,36 +524,20 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     if args.small_only:
         measured = small.measure(KZCN, FRICTIONLESS, ROOT, REPO_RUNS, lambda m: print(m, flush=True))
-        current = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
-        tmp = args.out.with_name(args.out.name + ".tmp")
-        tmp.write_text(small.splice(current, small.render(measured)), encoding="utf-8")
-        os.replace(tmp, args.out)
-        print(f"wrote the small-packages section of {args.out}")
+        _write_section(args.out, small, measured, None, "small-packages")
         return 0
     if args.dask_only:
         if not _has_dask():
             ap.error("--dask-only needs the extra: pip install 'kzcn-data[dask]'")
         measured = dask_bench.measure(KZCN, lambda m: print(m, flush=True))
-        (HERE / "data").mkdir(exist_ok=True)
-        (HERE / "data" / "last-dask-run.json").write_text(json.dumps(measured, indent=1) + "\n", encoding="utf-8")
-        current = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
-        tmp = args.out.with_name(args.out.name + ".tmp")
-        tmp.write_text(dask_bench.splice(current, dask_bench.render(measured)), encoding="utf-8")
-        os.replace(tmp, args.out)
-        print(f"wrote the Dask section of {args.out}")
+        _write_section(args.out, dask_bench, measured, "last-dask-run.json", "Dask")
         return 0 if all(c["same_report"] for c in measured["configs"].values()) else 1
     stream_sizes = [s for s in args.streaming_sizes.split(",") if s]
     if any(s not in streaming.SIZES for s in stream_sizes):
         ap.error(f"unknown streaming size among {args.streaming_sizes}")
     if args.streaming_only:
         measured = streaming.measure(KZCN, measure, HERE / "data", stream_sizes, lambda m: print(m, flush=True))
-        (HERE / "data").mkdir(exist_ok=True)
-        (HERE / "data" / "last-streaming.json").write_text(json.dumps(measured, indent=1) + "\n", encoding="utf-8")
-        current = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
-        tmp = args.out.with_name(args.out.name + ".tmp")
-        tmp.write_text(streaming.splice(current, streaming.render(measured)), encoding="utf-8")
-        os.replace(tmp, args.out)
-        print(f"wrote the streaming section of {args.out}")
+        _write_section(args.out, streaming, measured, "last-streaming.json", "streaming")
         return 0 if all(r["check"].get("exact") for r in measured["sizes"].values()) else 1
     if args.render_only:
         results = json.loads((HERE / "data" / "last-run.json").read_text(encoding="utf-8"))

@@ -26,7 +26,9 @@ import tempfile
 import time
 from pathlib import Path
 
-START, END = "<!-- small-packages:start -->", "<!-- small-packages:end -->"
+import sections
+
+START, END = sections.markers("small-packages")
 TARGET_SECONDS = 0.35
 ONE_MB = 1 << 20
 
@@ -112,11 +114,7 @@ def measure(kzcn: str, frictionless: str, root: Path, runs: int, log) -> dict:
     return out
 
 
-def _load() -> str:
-    try:
-        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    except OSError:
-        return "unknown"
+_load = sections.load
 
 
 def render(small: dict) -> str:
@@ -152,9 +150,4 @@ def render(small: dict) -> str:
 
 
 def splice(results_md: str, section: str) -> str:
-    """RESULTS.md with this section replaced (or added at the end)."""
-    if START in results_md and END in results_md:
-        head, rest = results_md.split(START, 1)
-        tail = rest.split(END, 1)[1].lstrip("\n")
-        return head + section + ("\n" + tail if tail else "")
-    return results_md.rstrip("\n") + "\n\n" + section
+    return sections.splice(results_md, section, START, END)

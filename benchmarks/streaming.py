@@ -27,8 +27,9 @@ from pathlib import Path
 
 import faultcheck
 import generate
+import sections
 
-START, END = "<!-- streaming:start -->", "<!-- streaming:end -->"
+START, END = sections.markers("streaming")
 SIZES = {"100MB": 100 * 10**6, "1GB": 10**9, "3GB": 3 * 10**9}
 BASE_ROWS = 100_000
 CAP = 1000
@@ -161,15 +162,8 @@ def render(results: dict) -> str:
 
 
 def splice(results_md: str, section: str) -> str:
-    """RESULTS.md with this section replaced (or added at the end)."""
-    if START in results_md and END in results_md:
-        head, rest = results_md.split(START, 1)
-        tail = rest.split(END, 1)[1].lstrip("\n")
-        return head + section + ("\n" + tail if tail else "")
-    return results_md.rstrip("\n") + "\n\n" + section
+    return sections.splice(results_md, section, START, END)
 
 
 def current_section(results_md: str) -> str | None:
-    if START in results_md and END in results_md:
-        return START + results_md.split(START, 1)[1].split(END, 1)[0] + END + "\n"
-    return None
+    return sections.section_of(results_md, START, END)

@@ -13,7 +13,6 @@ line limit crossed by the files together. The command line is checked as a user 
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import json
 import socket
 import subprocess
@@ -22,6 +21,8 @@ import threading
 from pathlib import Path
 
 import pytest
+
+import bench_modules
 
 distributed = pytest.importorskip("distributed")
 sys.path.insert(0, str(Path(__file__).resolve().parent / "conformance"))  # resource_cases, as pytest puts it
@@ -41,12 +42,7 @@ KZCN = str(Path(sys.executable).parent / "kzcn")
 _validate = run.validate
 
 
-def _bench(name: str):
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "benchmarks" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+_bench = bench_modules.load
 
 
 dask_bench = _bench("dask_bench")

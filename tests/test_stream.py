@@ -10,7 +10,6 @@ nothing here is large or timed.
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 import random
 import shutil
@@ -19,6 +18,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+import bench_modules
 
 from conformance_adapter import load_cases, package_for_case
 from kzcn.package.descriptor import open_package
@@ -31,12 +32,7 @@ from kzcn.validate.stream.table import check_streamed
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "benchmarks" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+_load = bench_modules.load
 
 
 generate = _load("generate")
