@@ -139,6 +139,28 @@ def test_generated_faulty_package_in_four_files(address, generated):
     assert len(paths) == 4  # every file has faults, each finding names its own file
 
 
+def _task_prefixes(address) -> set:
+    from distributed import Client
+
+    with Client(address, set_as_default=False) as client:
+        return set(client.run_on_scheduler(lambda dask_scheduler: list(dask_scheduler.task_prefixes)))
+
+
+@pytest.mark.parametrize("cap", [1000, 2])
+def test_a_large_file_is_streamed_with_its_chunks_as_tasks(address, generated, cap):
+    """Above the chunk size a file is checked chunk by chunk on the cluster (tasks.run_chunk),
+    merged on the driver: the report is the one-process report, streamed or read whole, with
+    the findings cap counted the same across chunks."""
+    limits = dataclasses.replace(current(), **{"findings_per_code": cap})
+    size = (generated[0].parent / dask_bench.generate.TRADE_PATH).stat().st_size
+    chunk = size // 12
+    whole = _validate(generated[0], limits=limits, chunk_size=0)
+    local = same(address, generated[0], limits=limits, chunk_size=chunk)  # dask and local, both streamed
+    assert _comparable(local.to_json()) == _comparable(whole.to_json())
+    assert "run_chunk" in _task_prefixes(address)
+    assert not whole.valid and (cap > 100 or whole.stats["findings"]["truncated"])
+
+
 def test_the_findings_cap_counts_the_same(address, generated):
     capped = dataclasses.replace(current(), **{"findings_per_code": 3})
     report = same(address, generated[1], limits=capped)

@@ -3,7 +3,10 @@
 The unit of work is a resource (tasks.check_resource), and for a table of several files each
 file (tasks.read_file_part: read, decode, parse, in parallel) followed by one task that joins
 them and checks the cells (tasks.finish_resource), so a file's line numbers and a key's reach
-across files are exactly those of one process. The workers run the single-process engine's
+across files are exactly those of one process. A CSV file larger than the run's chunk size is
+streamed as in one process (kzcn.validate.stream.check_streamed), with its chunks as tasks
+(tasks.run_chunk: layers 1 and 2 on a record-aligned byte range) merged in chunk order on the
+driver, where its key partitions are compared. The workers run the single-process engine's
 functions; nothing here checks a cell. What comes back (engines.slim) is each table's findings,
 stats, the findings-cap counts, and the typed columns foreign keys and rules read; run.py then
 does foreign keys, the descriptor's findings, layer 3 and the cap on the driver as always.
@@ -21,8 +24,22 @@ def dask_engine(workers: int | None, scheduler: str | None, limits):
     from .cluster import client_for
 
     with client_for(workers, scheduler) as client:
-        yield lambda package, keep_all=True, chunk_size=0, emit=None: check_tables_on(client, limits, package, keep_all,
-                                                                                      emit=emit)
+        yield lambda package, keep_all=True, chunk_size=0, emit=None: check_tables_on(
+            client, limits, package, keep_all, chunk_size=chunk_size, emit=emit)
+
+
+def _chunk_mapper(client, limits):
+    """check_streamed's `mapper`: every chunk a task on the cluster, results yielded in chunk order
+    (the merge needs that order; the chunks themselves run in any order, in parallel)."""
+    from . import tasks
+
+    def mapper(_fn, specs):
+        futures = client.map(tasks.run_chunk, list(specs), limits=limits, pure=False)
+        for future in futures:
+            yield future.result()
+            future.release()  # the merged chunk's result need not stay on its worker
+
+    return mapper
 
 
 def _is_multifile(res) -> bool:
@@ -32,14 +49,14 @@ def _is_multifile(res) -> bool:
     return len(res.parts) > 1 and reader_for(res) is check_parts
 
 
-def check_tables_on(client, limits, package, keep_all: bool = True, emit=None) -> tuple[dict, dict, list]:
+def check_tables_on(client, limits, package, keep_all: bool = True, chunk_size: int = 0,
+                    emit=None) -> tuple[dict, dict, list]:
     """run.check_tables, with every table (and file) a task: same ({name: TableCheck},
     {name: stats}, findings in resource order), the budget's counts added to this run's.
 
-    The workers read each table whole (run.check_tables' `chunk_size` is not passed on): the
-    report is the same by construction, and streamed chunks as tasks (kzcn.validate.stream's
-    check_chunk mapped over the cluster) are the next step. `emit` gets each table's findings
-    once they are gathered, in resource order."""
+    A file larger than `chunk_size` is streamed with its chunks as tasks (the driver merges them
+    and counts their findings in its own budget, as one process does); every other table is one
+    task (or one per file). `emit` gets each table's findings once gathered, in resource order."""
     from distributed import KilledWorker
 
     from ...errors import UsageError
@@ -47,22 +64,36 @@ def check_tables_on(client, limits, package, keep_all: bool = True, emit=None) -
     from . import tasks
     from .slim import key_fields
 
+    from ..stream.table import check_streamed, referenced_fields, streamable
+
     spent = current()
     need = None if keep_all else key_fields(package)
-    futures = []
-    for res in package.resources:
+    resources = package.resources
+    streaming = {k for k, res in enumerate(resources) if chunk_size and streamable(res, chunk_size)}
+
+    def submit(k, res):
         keep = None if need is None else need.get(res.name, set())
         if _is_multifile(res):
-            reads = [client.submit(tasks.read_file_part, res, limits, spent.cap, k, pure=False)
-                     for k in range(len(res.parts))]
-            futures.append(client.submit(tasks.finish_resource, res, limits, spent.cap, keep, *reads, pure=False))
-        else:
-            futures.append(client.submit(tasks.check_resource, res, limits, spent.cap, keep, pure=False))
+            reads = [client.submit(tasks.read_file_part, res, limits, spent.cap, i, pure=False)
+                     for i in range(len(res.parts))]
+            return client.submit(tasks.finish_resource, res, limits, spent.cap, keep, *reads, pure=False)
+        return client.submit(tasks.check_resource, res, limits, spent.cap, keep, pure=False)
+
+    futures = {k: submit(k, res) for k, res in enumerate(resources) if k not in streaming}
+    streamed: dict = {}
     try:
-        results = client.gather(futures)
+        for k in sorted(streaming):  # the other tables run meanwhile
+            done = check_streamed(resources[k], chunk_size, referenced_fields(resources, resources[k].name),
+                                  mapper=_chunk_mapper(client, limits))
+            if done is None:  # a file the chunks cannot prove exact: one task, read whole
+                futures[k] = submit(k, resources[k])
+            else:
+                streamed[k] = done
+        gathered = dict(zip(futures, client.gather(list(futures.values()))))
     except KilledWorker as exc:
         raise UsageError(f"--engine dask: a worker died while checking the tables ({exc}); "
                          "give the workers more memory or fewer tables at once") from None
+    results = [(*streamed[k], ({}, {})) if k in streamed else gathered[k] for k in range(len(resources))]
     from ...package.names import resource_keys
 
     checks: dict = {}

@@ -8,9 +8,9 @@ path (a shared file system on a cluster). A task sets the limits and a fresh fin
 table), and returns what the driver merges: the budget's counts of findings it did not make
 travel back with the findings, per (resource, code) as the local engine counts them.
 
-The streaming branch's chunk function (a record-aligned byte range of one file -> findings,
-stats, key material) becomes one more task here: `read_part` is the place, one task per
-chunk instead of per file, with `finish_parts` as its merge.
+A file larger than the run's chunk size is checked chunk by chunk (`run_chunk`: streaming's
+check_chunk on a record-aligned byte range, under the driver's limits); the driver merges the
+chunks in order and compares their key partitions (kzcn.validate.stream).
 """
 from __future__ import annotations
 
@@ -75,3 +75,13 @@ def finish_resource(res, limits, cap: int, keep, *parts):
         else:
             check, findings, stats = check_parts(res)
         return slim(check, keep), findings, stats, _counts(spent)
+
+
+def run_chunk(spec, limits):
+    """Layers 1 and 2 on one chunk of a streamed file (kzcn.validate.stream.chunk.check_chunk),
+    under the driver's limits; the chunk counts its own capped findings (spec.cap)."""
+    from ...package import limits as bounds
+    from ..stream.chunk import check_chunk
+
+    with bounds.using(limits):
+        return check_chunk(spec)
