@@ -5,6 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import csv_edits
+
 import kzcn
 from kzcn.errors import DataError, UsageError
 from kzcn.package.descriptor import open_shipped
@@ -74,13 +76,7 @@ def test_unknown_table_lists_the_known_ones():
 
 
 def test_bad_cell_names_file_line_and_field(package_copy):
-    path = package_copy / "datasets" / "trade_volumes.csv"
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    header = lines[0].rstrip("\n").split(",")
-    cells = lines[2].rstrip("\n").split(",")
-    cells[header.index("period_start")] = "2023-13-45"
-    lines[2] = ",".join(cells) + "\n"
-    path.write_text("".join(lines), encoding="utf-8")
+    csv_edits.set_cell(package_copy / "datasets" / "trade_volumes.csv", 3, "period_start", "2023-13-45")
     with pytest.raises(DataError) as exc:
         kzcn.load("trade_volumes", root=package_copy)
     assert "datasets/trade_volumes.csv" in str(exc.value)

@@ -12,6 +12,8 @@ import pandas as pd
 import pytest
 import yaml
 
+import csv_edits
+
 import kzcn
 from kzcn.errors import DataError
 from kzcn.package.descriptor import open_shipped
@@ -179,13 +181,7 @@ def test_indicator_series_keys_and_preferred_rows():
 
 
 def test_a_bad_cell_in_the_input_stops_the_load_naming_it(package_copy):
-    path = package_copy / "datasets" / "trade_volumes.csv"
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    header = lines[0].rstrip("\n").split(",")
-    cells = lines[2].rstrip("\n").split(",")
-    cells[header.index("period_end")] = "2023-02-30"
-    lines[2] = ",".join(cells) + "\n"
-    path.write_text("".join(lines), encoding="utf-8")
+    csv_edits.set_cell(package_copy / "datasets" / "trade_volumes.csv", 3, "period_end", "2023-02-30")
     with pytest.raises(DataError) as exc:
         kzcn.load("trade_series", root=package_copy)
     assert "datasets/trade_volumes.csv" in str(exc.value) and "line 3 field period_end" in str(exc.value)
