@@ -150,3 +150,60 @@ class LazyFrames(dict):
 
     def copy(self):
         return dict(self.items())
+
+
+def fields_rules_read(rules_path, fields: list, primary_key) -> tuple:
+    """The fields of a table that the rules file may read: every field whose name appears in it
+    as a value or a key, and the primary key. A superset, found without importing the rules
+    (pandas): a streamed table keeps these columns' typed rows from its chunks (KeptTable).
+    Nothing when the file cannot be read (the rules report that themselves)."""
+    from ..package.descriptor import read_text
+    from ..package.yamlfast import safe_load
+
+    try:
+        data = safe_load(read_text(rules_path, "rules file"))
+    except Exception:  # noqa: BLE001 - reported where the rules are loaded
+        return ()
+    words: set = set()
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            words.add(item)
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    pk = [primary_key] if isinstance(primary_key, str) else list(primary_key or [])
+    return tuple(f for f in fields if f in words or f in pk)
+
+
+class KeptTable(TypedTable):
+    """A streamed table as layer 3 sees it: the columns its chunks kept (stream.table.kept_rows),
+    and, the first time a rule asks for any other, the whole table read again (`whole()`), so a
+    rule reads the same values either way."""
+
+    def __init__(self, kept: dict, res: Resource, whole):
+        from types import SimpleNamespace
+
+        lines = kept["lines"]
+        n = len(lines)
+        casts = {name: SimpleNamespace(values=values, missing=missing)
+                 for name, (values, missing) in kept["columns"].items()}
+        check = SimpleNamespace(parsed=SimpleNamespace(n_rows=n, lines=lines), casts=casts,
+                                blank=np.zeros(n, dtype=bool), ragged=np.zeros(n, dtype=bool))
+        super().__init__(check, res)
+        self._kept_names = set(casts)
+        self._whole_builder, self._whole = whole, None
+
+    def column(self, name: str):
+        if name in self._kept_names or name in self._series or name not in self._by_name:
+            return super().column(name)
+        if self._whole is None:
+            self._whole = self._whole_builder()
+        series = self._series[name] = self._whole.column(name)
+        lost = self._whole.unreadable_lines(name)
+        if lost:
+            self._unreadable[name] = lost
+        return series

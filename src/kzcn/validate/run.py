@@ -182,14 +182,17 @@ def validate(target=None, rules=None, strict: bool = False, limits=None, trusted
             budget.finish(token)
 
 
-def check_tables(package: Package, keep_all: bool = True, chunk_size: int = 0, emit=None) -> tuple[dict, dict, list]:
+def check_tables(package: Package, keep_all: bool = True, chunk_size: int = 0, emit=None,
+                 rules_path: Path | None = None) -> tuple[dict, dict, list]:
     """Layers 1 and 2 (foreign keys aside) on every table, one after another, in this process:
     ({name: TableCheck}, {name: stats}, findings in resource order).
 
     The single-process engine; kzcn.validate.engines.dask runs the same `check_table` on a
     cluster and returns the same three things (`keep_all`: whether layer 3 will read whole
     typed tables, or only the key columns foreign keys need). A CSV file larger than
-    `chunk_size` is streamed (kzcn.validate.stream); `emit` hands each table's findings on."""
+    `chunk_size` is streamed (kzcn.validate.stream), keeping the typed rows of the fields the
+    rules file at `rules_path` may read (frames.fields_rules_read); `emit` hands each table's
+    findings on."""
     from ..package.names import resource_keys
     from .stream.table import referenced_fields
 
@@ -197,8 +200,15 @@ def check_tables(package: Package, keep_all: bool = True, chunk_size: int = 0, e
     table_stats: dict = {}
     findings: list = []
     for res, key in zip(package.resources, resource_keys([r.name for r in package.resources])):
+        keep = ()
+        if chunk_size and rules_path is not None and isinstance(res.schema, dict):
+            from .frames import fields_rules_read
+
+            names = [f["name"] for f in res.schema.get("fields") or [] if isinstance(f, dict)
+                     and isinstance(f.get("name"), str)]
+            keep = fields_rules_read(rules_path, names, res.schema.get("primaryKey"))
         check, found, tstats = check_table(res, chunk_size, referenced_fields(package.resources, res.name)
-                                           if chunk_size else ())
+                                           if chunk_size else (), keep=keep)
         findings += found
         if emit is not None:
             emit.table(found, check.parsed.locate if check is not None else None)
@@ -206,6 +216,17 @@ def check_tables(package: Package, keep_all: bool = True, chunk_size: int = 0, e
         if check is not None:
             checks[res.name] = check
     return checks, table_stats, findings
+
+
+def _streamed_frame(check, res, cap: int):
+    """What layer 3 reads of a streamed table: the columns its chunks kept, the rest (if a rule
+    asks for one) from the whole table read again."""
+    kept = getattr(check, "kept", None)
+    if kept is None:
+        return _whole_frame(res, cap)
+    from .frames import KeptTable
+
+    return KeptTable(kept, res, lambda: _whole_frame(res, cap))
 
 
 def _whole_frame(res, cap: int):
@@ -243,7 +264,9 @@ def _validate(target, rules, strict: bool, spent, trusted: bool = False, engine=
 
     emit = Emitter(on_findings) if on_findings is not None else None
     tables = check_tables if engine is None else engine
-    checks, table_stats, found = tables(package, keep_all=rules_path is not None, chunk_size=chunk_size, emit=emit)
+    extra = {"rules_path": rules_path} if engine is None else {}
+    checks, table_stats, found = tables(package, keep_all=rules_path is not None, chunk_size=chunk_size, emit=emit,
+                                        **extra)
     findings += found
     known = set(package.table_names)
     for res in package.resources:
@@ -261,7 +284,7 @@ def _validate(target, rules, strict: bool, spent, trusted: bool = False, engine=
 
     rule_stats: dict = {"file": _relative(rules_path, package.root) if rules_path else None}
     by_name = {r.name: r for r in package.resources}
-    frames = LazyFrames({name: (lambda c=check, r=by_name[name]: _whole_frame(r, spent.cap) if getattr(c, "streamed", False)
+    frames = LazyFrames({name: (lambda c=check, r=by_name[name]: _streamed_frame(c, r, spent.cap) if getattr(c, "streamed", False)
                                 else TypedTable(c, r)) for name, check in checks.items()})
     found = _run_rules(package, frames, rules_path, rule_stats)
     findings += found

@@ -28,14 +28,15 @@ def _empty_table(res: Resource):
     return check_cells(parsed, check_header(None, fields, schema, len(fields), {}), schema, {})
 
 
-def check_table(res: Resource, chunk_size: int | None = None, referenced: tuple = ()):
+def check_table(res: Resource, chunk_size: int | None = None, referenced: tuple = (), keep: tuple = ()):
     """Layers 1 and 2 (except foreign keys) on one resource: (TableCheck or None, findings, stats).
 
     A plain CSV file is read here; rows from elsewhere (several files, a compressed file,
     inline `data`, Parquet) come from their own readers (kzcn.validate.resources), which then
     hand their rows to `check_parsed` like a CSV's. A CSV file larger than `chunk_size` bytes is
     checked in chunks (kzcn.validate.stream; `referenced`: the field tuples other tables'
-    foreign keys look up in it), with the same findings."""
+    foreign keys look up in it; `keep`: the fields whose typed rows layer 3 will read), with
+    the same findings, its chunks on every core (stream.pool)."""
     from .resources import reader_for
 
     special = reader_for(res)
@@ -45,7 +46,9 @@ def check_table(res: Resource, chunk_size: int | None = None, referenced: tuple 
         from .stream.table import check_streamed, streamable
 
         if streamable(res, chunk_size):
-            done = check_streamed(res, chunk_size, referenced)
+            from .stream.pool import thread_mapper
+
+            done = check_streamed(res, chunk_size, referenced, mapper=thread_mapper(), keep=keep)
             if done is not None:
                 return done
     from .structure import dialect_of, parse_csv, read_file

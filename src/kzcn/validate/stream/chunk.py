@@ -41,6 +41,7 @@ class ChunkSpec:
     keys: tuple = ()               # field tuples of unique fields and the primary key
     foreign: tuple = ()            # (index in foreignKeys, field tuple) of this table's foreign keys
     referenced: tuple = ()         # field tuples other tables' foreign keys refer to
+    keep: tuple = ()               # field names whose typed rows layer 3 will read (material.typed_rows)
 
 
 @dataclass
@@ -61,6 +62,7 @@ class ChunkResult:
     foreign: dict = field(default_factory=dict)    # foreignKeys index -> Arrow table
     referenced: dict = field(default_factory=dict)  # field tuple -> Arrow table of distinct keys
     numbers: dict = field(default_factory=dict)    # field name -> its column (0-based), header order
+    typed: dict | None = None      # spec.keep's typed rows for layer 3 (material.typed_rows)
 
 
 def read_range(path: str, start: int, end: int) -> bytes:
@@ -155,6 +157,8 @@ def check_chunk(spec: ChunkSpec) -> ChunkResult:
             t = material.distinct_keys(check, fields_)
             if t is not None:
                 result.referenced[fields_] = t
+        if spec.keep:
+            result.typed = material.typed_rows(check, spec.keep)
         spent = budgets.current()
         result.dropped, result.severity = dict(spent.dropped), dict(spent.severity)
         return result

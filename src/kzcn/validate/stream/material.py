@@ -163,3 +163,24 @@ def distinct(table):
 
 def _numbers(check) -> dict:
     return {f["name"]: i for i, f in enumerate(check.header.columns) if f is not None}
+
+
+def typed_rows(check, names: tuple) -> dict:
+    """The chunk's rows layer 3 reads (not blank, not ragged), in file order: their lines, and
+    for each of `names` its typed values and which cells were missing (what frames.TypedTable
+    takes from a whole table's check). Fields the chunk has no column for are left out."""
+    import pyarrow as pa
+
+    from ...package.cast import as_array
+
+    n = check.parsed.n_rows
+    keep = ~(check.blank | check.ragged) if n else np.zeros(0, dtype=bool)
+    idx = np.flatnonzero(keep)
+    lines = check.parsed.lines[idx].astype(np.int64)
+    if len(idx) > 1 and not np.all(np.diff(lines) > 0):  # ragged rows come after pyarrow's
+        order = np.argsort(lines, kind="stable")
+        idx, lines = idx[order], lines[order]
+    take = pa.array(idx, pa.int64())
+    columns = {name: (as_array(check.casts[name].values).take(take), check.casts[name].missing[idx])
+               for name in names if check.casts.get(name) is not None}
+    return {"lines": lines, "columns": columns}

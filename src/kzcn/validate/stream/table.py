@@ -56,12 +56,37 @@ def referenced_fields(package_resources, name: str) -> tuple:
     return tuple(out)
 
 
-def check_streamed(res, chunk_size: int, referenced: tuple = (), mapper=map):
+def _chunks_of(values) -> list:
+    return list(values.chunks) if hasattr(values, "chunks") else [values]
+
+
+def kept_rows(parts: list, rows: int):
+    """The chunks' typed rows for layer 3 as one table: {"lines", "columns": {name: (values,
+    missing)}}; None when they cannot be joined (layer 3 then reads the file whole)."""
+    import numpy as np
+    import pyarrow as pa
+
+    if not parts:
+        return {"lines": np.zeros(0, dtype=np.int64), "columns": {}} if rows == 0 else None
+    names = set(parts[0]["columns"])
+    if any(set(p["columns"]) != names for p in parts):
+        return None
+    try:
+        columns = {name: (pa.chunked_array([c for p in parts for c in _chunks_of(p["columns"][name][0])]).combine_chunks(),
+                          np.concatenate([p["columns"][name][1] for p in parts])) for name in names}
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    return {"lines": np.concatenate([p["lines"] for p in parts]), "columns": columns}
+
+
+def check_streamed(res, chunk_size: int, referenced: tuple = (), mapper=map, keep: tuple = ()):
     """(StreamedCheck, findings, stats), or None: read this file whole instead.
 
     `mapper(check_chunk, specs)` runs the chunks and yields their results in chunk order
-    (default: one after the other, here); a distributed engine passes its own (the specs and
-    results are plain picklable data)."""
+    (default: one after the other, here; pool.thread_mapper: on every core); a distributed
+    engine passes its own (the specs and results are plain picklable data). `keep`: the field
+    names whose typed rows the chunks hand back for layer 3 (the StreamedCheck's `kept`), so
+    the rules need not read the file again for them."""
     import tempfile
 
     from ...package.limits import current as limits_now
@@ -124,10 +149,12 @@ def check_streamed(res, chunk_size: int, referenced: tuple = (), mapper=map):
     folder = tempfile.mkdtemp(prefix="kzcn-stream-")
     merger = Merger(where, budget.cap, partitions, folder)
     numbers = None
+    typed: list = []
     specs = (ChunkSpec(path=str(res.path), index=rng.index, start=rng.start, end=rng.end, line=rng.line,
                        header=plan.header, header_lines=plan.header_lines, dialect=dialect, schema=schema,
                        where=where, ignore_case=raw.get("caseSensitiveHeader") is False, cap=budget.cap,
-                       partitions=partitions, keys=tuple(keys), foreign=foreign, referenced=referenced)
+                       partitions=partitions, keys=tuple(keys), foreign=foreign, referenced=referenced,
+                       keep=tuple(keep))
              for rng in plan.chunks)
     try:
         for result in mapper(check_chunk, specs):
@@ -139,6 +166,9 @@ def check_streamed(res, chunk_size: int, referenced: tuple = (), mapper=map):
                 return None
             if numbers is None:
                 numbers = result.numbers
+            if result.typed is not None:
+                typed.append(result.typed)
+                result.typed = None
             merger.add(result)
     except BaseException:
         merger.spill.close()
@@ -147,6 +177,7 @@ def check_streamed(res, chunk_size: int, referenced: tuple = (), mapper=map):
         shutil.rmtree(folder, ignore_errors=True)
         raise
     check = StreamedCheck(merger, numbers or {}, folder)
+    check.kept = kept_rows(typed, merger.rows) if keep else None
     ending = merger.endings_finding()
     if ending is not None:
         findings.append(ending)
