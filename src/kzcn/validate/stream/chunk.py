@@ -65,19 +65,26 @@ class ChunkResult:
     typed: dict | None = None      # spec.keep's typed rows for layer 3 (material.typed_rows)
 
 
-def read_range(path: str, start: int, end: int) -> bytes:
+def read_range(path: str, start: int, end: int, prefix: bytes = b"") -> bytearray:
+    """`prefix` then bytes [start, end) of the file, in one buffer: read into place, so the
+    chunk's bytes are neither copied after the header nor faulted in twice."""
+    buf = bytearray(len(prefix) + max(0, end - start))
+    buf[:len(prefix)] = prefix
+    view = memoryview(buf)
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
     try:
-        parts, pos = [], start
+        pos, at = start, len(prefix)
         while pos < end:
-            block = os.pread(fd, min(end - pos, 1 << 30), pos)
-            if not block:
+            n = os.preadv(fd, [view[at:at + min(end - pos, 1 << 30)]], pos)
+            if not n:
                 break
-            parts.append(block)
-            pos += len(block)
-        return b"".join(parts) if len(parts) != 1 else parts[0]
+            pos, at = pos + n, at + n
     finally:
+        view.release()
         os.close(fd)
+    if at < len(buf):  # the file shrank under us: what was there
+        del buf[at:]
+    return buf
 
 
 def _endings(parsed, drop_header: bool, shift: int) -> tuple:
@@ -108,12 +115,10 @@ def check_chunk(spec: ChunkSpec) -> ChunkResult:
     from . import material
     from ..schema.vocabulary import as_list
 
-    data = read_range(spec.path, spec.start, spec.end)
-    if not _utf8_ok(data):
-        return ChunkResult(spec.index, fallback="bytes that are not UTF-8")
     first = spec.index == 0
-    text = data if first else spec.header + data
-    del data
+    text = read_range(spec.path, spec.start, spec.end, b"" if first else spec.header)
+    if not _utf8_ok(text):  # the header is the file's own: not UTF-8 there, not in chunk 0 either
+        return ChunkResult(spec.index, fallback="bytes that are not UTF-8")
     token = budgets.start(spec.cap)
     try:
         schema, where = spec.schema, spec.where

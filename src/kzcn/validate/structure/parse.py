@@ -38,6 +38,8 @@ def parse_csv(data, offset: int, dialect: Dialect, schema_width: int, where: dic
 
             return _empty_parsed(None, schema_width, [too_big], "exact")
     holder.clear()
+    if isinstance(raw, bytearray):  # a streamed chunk's buffer (stream.chunk.read_range)
+        raw = bytes(raw)
     # the bytes are decoded line by line as the exact path reads them: no file-sized str
     body = raw[offset:] if offset else raw
     del raw
