@@ -47,6 +47,25 @@ def test_output_refuses_inputs_links_devices_and_fifos(sandbox, which):
     assert snapshot(tmp) == before
 
 
+@pytest.mark.parametrize("rules", ["decisions", "nested"])
+def test_output_refuses_a_resolutions_file_the_rules_name_in_a_subfolder(sandbox, rules):
+    """The rules file names its resolutions file (validation/decisions/...): an input, though
+    not directly in validation/, so -o must not overwrite it."""
+    pkg, _, tmp = sandbox
+    write_package(pkg)
+    (pkg / "validation" / "decisions").mkdir(parents=True)
+    target = pkg / "validation" / "decisions" / "resolutions.yaml"
+    target.write_text("resolutions: []\n")
+    head = "resolutions: decisions/resolutions.yaml\n" if rules == "decisions" else \
+        "# the path on a later line\nrules: []\nresolutions: decisions/resolutions.yaml\n"
+    (pkg / "validation" / "rules.yaml").write_text(head + ("rules: []\n" if rules == "decisions" else ""))
+    before = target.read_bytes()
+    done = run_kzcn("validate", pkg, "-o", target)
+    assert_clean_exit(done, (2,))
+    assert "refusing to overwrite" in done.stderr and "input of this run" in done.stderr
+    assert target.read_bytes() == before
+
+
 def test_a_write_that_fails_names_the_file_and_keeps_the_previous_one(sandbox):
     """RLIMIT_FSIZE makes the write fail (EFBIG) as a full disk would (ENOSPC): exit 2."""
     import resource

@@ -69,14 +69,11 @@ def input_files(package: Package, rules=None) -> set[Path]:
     if rules is not None:
         path = Path(rules)
         files.add(path.resolve())
-        try:
-            from .rules.config import load_rules
+        from .rules.config import resolutions_file
 
-            ruleset = load_rules(path, trusted=package.trusted)
-            if ruleset.resolutions_path is not None:
-                files.add(Path(ruleset.resolutions_path).resolve())
-        except Exception:  # noqa: BLE001 - the run itself reports a faulty rules file
-            pass
+        resolutions = resolutions_file(path, trusted=package.trusted)
+        if resolutions is not None:
+            files.add(Path(resolutions).resolve())
     return files
 
 

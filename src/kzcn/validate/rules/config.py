@@ -234,6 +234,23 @@ def load_rules(path: Path | str, trusted: bool = False) -> RuleSet:
     return ruleset
 
 
+def resolutions_file(path: Path | str, trusted: bool = False) -> Path | None:
+    """The resolutions file a rules file names, if it names one inside its folder; None otherwise
+    or when the rules file cannot be read (load_rules says why). Without importing the rule kinds
+    (pandas): `kzcn validate --output` needs it to know every input before the run."""
+    from ...package.paths import contain
+
+    path = Path(path)
+    try:
+        data, _ = _parse(path)
+        ref = data.get("resolutions") if isinstance(data, dict) else None
+        if not isinstance(ref, str) or not ref.strip():
+            return None
+        return contain(path.parent, ref.strip(), "resolutions file", trusted)
+    except Exception:  # noqa: BLE001 - unreadable or refused: the run itself reports it
+        return None
+
+
 def _not_applicable(path: Path, data, lines: dict) -> dict:
     """{family: {table: reason}}, checked: a matrix family, a figure table, a one-line reason."""
     if data is None:
