@@ -13,6 +13,10 @@ The one departure from the real schema: `value` gets `minimum: 0` in the copy (t
 schema has no numeric bound, and `minimum` is a constraint class the validator must handle at
 scale). The manifest records it under `schema_overlay`.
 
+What a clean row holds is in generate_rows.py, the fault classes and how each is injected in
+generate_faults.py; this module writes the package and its manifest (and re-exports
+FAULT_CLASSES, which the checks and tests read from here).
+
 Same seed, same size, same variant -> the same bytes (numpy's PCG64 stream; the manifest
 carries each file's sha256 so a change shows).
 
@@ -22,7 +26,6 @@ carries each file's sha256 so a change shows).
 from __future__ import annotations
 
 import argparse
-import calendar
 import hashlib
 import json
 import os
@@ -32,13 +35,15 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from generate_faults import FAULT_CLASSES, FAULT_RATE, PERIOD_RULE, inject_faults  # noqa: F401 (re-exported)
+from generate_rows import people_rows, sources_rows, trade_rows
+
 ROOT = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 GENERATOR_VERSION = 1
 SEED = 20240906
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
-FAULT_RATE = 0.01
 
 TABLE = "trade_volumes"
 TRADE_PATH = "datasets/trade_volumes.csv"
@@ -54,67 +59,6 @@ SCHEMAS = {"trade_volumes": "schemas/trade_volumes.schema.yaml",
 RULE_IDS = ("figure-has-value", "derived-has-derivation", "growth-has-base-period",
             "share-rank-has-reference", "figure-period-order", "figure-base-period-order",
             "growth-base-precedes-period")
-PERIOD_RULE = "figure-period-order"
-
-# fault class -> (expected code, field); the order is the order of their share of the faults.
-FAULT_CLASSES = {
-    "type-number": ("type-error", "value"),
-    "type-boolean": ("type-error", "derived"),
-    "bad-date": ("type-error", "period_start"),
-    "enum": ("constraint-error", "flow"),
-    "minimum": ("constraint-error", "value"),
-    "pattern": ("constraint-error", "partner_scope"),
-    "required-blank": ("constraint-error", "qualifier"),
-    "duplicate-key": ("primary-key", "trade_id"),  # + unique-error on the same cell (see below)
-    "foreign-key": ("foreign-key", "source_id"),
-    "period-order": (PERIOD_RULE, "period_end"),
-    "missing-cell": ("missing-cell", "notes"),
-    "extra-cell": ("extra-cell", ""),  # a cell beyond the header has no field (frictionless's fieldName "")
-    "formula-cell": ("formula-cell", "source_span"),
-}
-
-BASES = ["kz_statistics", "cn_customs", "third_party", "unspecified"]
-PROVINCES = ["SD", "XJ", "BJ", "SH", "GD", "JS", "ZJ", "HA", "SC", "HE", "LN", "SN"]
-FLOWS = ["turnover", "export", "import"]
-GROUPS = ["all_goods", "agricultural", "grain", "non_commodity"]
-QUALIFIERS = ["exact", "approximately", "more_than", "at_least", "less_than", "up_to"]
-SHARE_REFS = ["kz_cn_trade", "kz_total_trade", "kz_total_exports", "kz_total_imports", "ca_cn_trade"]
-VALUE_UNITS = ["USD", "USD", "USD", "CNY", "tonnes", "TEU"]
-VALUE_SCALES = ["thousand", "million", "million", "billion"]
-LANGS = ["en", "ru", "kk", "zh"]
-KINDS = ["news", "official", "statistics", "dataset", "reference", "analysis"]
-PUBLISHERS = ["The Astana Times", "Kazinform", "Xinhua", "Bureau of National Statistics", "China Customs"]
-NOTES = ["Period read as the calendar year.", "Figure quoted by the press service.",
-         'Called the "highest ever" by the speaker.', "See also the customs release, which differs."]
-BAD_NUMBERS = ["1.2.3", "twelve", "12 mln", "n/a", "5..0", "1e", "12%"]
-BAD_BOOLEANS = ["yes", "no", "Y", "T", "2"]
-BAD_DATES = ["2023-02-30", "2023-13-01", "2021-00-10", "01/02/2023", "2022-06-1x", "2019-04-31", "2020-06"]
-BAD_FLOWS = ["exports", "Turnover", "re-export", "transit"]
-BAD_SCOPES = ["CN-Shandong", "China", "KZ", "cn-sd", "CN-S"]
-FORMULAS = ["=HYPERLINK(\"http://x\")", "+6% on the year", "@SUM(A1:A9)", "-5% year on year", "=1+1"]
-
-
-# ----------------------------------------------------------------------------- periods
-
-def _periods() -> list[tuple[str, str]]:
-    """Every period a figure may cover: calendar years, halves, quarters and months, 2005-2024."""
-    out = []
-    for y in range(2005, 2025):
-        out.append((f"{y}-01-01", f"{y}-12-31"))
-        out.append((f"{y}-01-01", f"{y}-06-30"))
-        for q in range(4):
-            m = 3 * q + 1
-            out.append((f"{y}-{m:02d}-01", f"{y}-{m + 2:02d}-{calendar.monthrange(y, m + 2)[1]:02d}"))
-        for m in range(1, 13):
-            out.append((f"{y}-{m:02d}-01", f"{y}-{m:02d}-{calendar.monthrange(y, m)[1]:02d}"))
-    return out
-
-
-def _year_before(d: str) -> str:
-    y, rest = d.split("-", 1)
-    if rest == "02-29":
-        rest = "02-28"
-    return f"{int(y) - 1}-{rest}"
 
 
 # ----------------------------------------------------------------------------- CSV text
@@ -133,155 +77,6 @@ def _line(cells: list[str]) -> str:
 def _field_names(schema_path: Path) -> list[str]:
     return [f["name"] for f in yaml.safe_load(schema_path.read_text(encoding="utf-8"))["fields"]]
 
-
-# ----------------------------------------------------------------------------- tables
-
-def sources_rows(n: int, rng) -> list[list[str]]:
-    rows = []
-    days = rng.integers(0, 3650, n)
-    base = np.datetime64("2015-01-01")
-    for i in range(n):
-        sid = f"src-{i + 1:05d}"
-        published = str(base + np.timedelta64(int(days[i]), "D"))
-        rows.append([sid, f"Trade report {i + 1}, with figures for Kazakhstan and China",
-                     PUBLISHERS[i % len(PUBLISHERS)], f"https://example.org/reports/{i + 1}",
-                     published, "day", LANGS[i % len(LANGS)], KINDS[i % len(KINDS)], "",
-                     f"src-{i:05d}" if i and i % 97 == 0 else "", ""])
-    return rows
-
-
-def people_rows(n: int) -> list[list[str]]:
-    return [[f"person-{i + 1:04d}", f"Person {i + 1:04d}", "KZ" if i % 2 else "CN",
-             "" if i % 5 else "Role at the time given in the source."] for i in range(n)]
-
-
-def trade_rows(n: int, n_sources: int, n_people: int, rng) -> list[list[str]]:
-    """n clean rows: every cell valid against the schema, every row valid against the rules."""
-    periods = _periods()
-    pick = rng.integers(0, 1 << 30, size=(16, n))
-    measure_draw = rng.random(n)
-    values = rng.integers(1, 500_000, n)
-    rows = []
-    for i in range(n):
-        p = pick[:, i]
-        start, end = periods[p[0] % len(periods)]
-        md = measure_draw[i]
-        base_start = base_end = reference = ""
-        if md < 0.85:
-            measure, unit, scale = "value", VALUE_UNITS[p[1] % len(VALUE_UNITS)], VALUE_SCALES[p[2] % len(VALUE_SCALES)]
-            value = f"{values[i] / 10:.1f}"
-            span = f"reached ${value} {scale}" if unit == "USD" else f"{value} {scale} {unit}"
-        elif md < 0.90:
-            measure, unit, scale, reference = "share", "percent", "one", SHARE_REFS[p[1] % len(SHARE_REFS)]
-            value = f"{values[i] % 1000 / 10:.1f}"
-            span = f"{value}% of the total"
-        elif md < 0.95:
-            measure, unit, scale, reference = "rank", "rank", "one", "cn_regions"
-            value = str(1 + values[i] % 31)
-            span = f"ranked {value} among the regions"
-        else:
-            measure, unit, scale = "growth", "percent", "one"
-            base_start, base_end = _year_before(start), _year_before(end)
-            value = f"{values[i] % 900 / 10:.1f}"
-            span = f"grew by {value}%, year on year"
-        derived = p[3] % 20 == 0
-        rows.append([
-            f"tv-{i + 1:07d}",
-            BASES[p[4] % len(BASES)],
-            "KZ" if p[5] % 10 else "central_asia",
-            "CN" if p[6] % 10 < 7 else f"CN-{PROVINCES[p[6] % len(PROVINCES)]}",
-            FLOWS[p[7] % len(FLOWS)],
-            GROUPS[p[8] % len(GROUPS)],
-            start, end, measure, reference, base_start, base_end, value, "", scale, unit,
-            QUALIFIERS[p[9] % len(QUALIFIERS)],
-            "reported" if p[10] % 10 else "forecast",
-            "true" if derived else "false",
-            f"tv-{1 + p[11] % max(i, 1):07d} + tv-{1 + p[12] % max(i, 1):07d}" if derived else "",
-            f"person-{1 + p[13] % n_people:04d}" if p[13] % 5 == 0 else "",
-            f"src-{1 + p[14] % n_sources:05d}",
-            span,
-            f"KC-{p[15] % 1000:03d}" if p[15] % 3 == 0 else "",
-            NOTES[p[15] % len(NOTES)] if p[15] % 10 == 1 else "",
-        ])
-    return rows
-
-
-# ----------------------------------------------------------------------------- faults
-
-def inject_faults(rows: list[list[str]], names: list[str], rng, rate: float = FAULT_RATE) -> tuple[dict, list[dict]]:
-    """Break about `rate` of the rows, one fault each, every class about equally often.
-
-    Returns (extra: data row index -> extra trailing cell or a marker to drop the last cell,
-    faults: one record per expected finding, with its data row index). Rows keep their line
-    (no multi-line cells), so line = data row index + 2.
-    """
-    n = len(rows)
-    col = {name: i for i, name in enumerate(names)}
-    classes = list(FAULT_CLASSES)
-    count = max(len(classes), int(round(n * rate)))
-    # Row 0 is never broken: a duplicate key copies the id of an earlier clean row.
-    targets = np.sort(rng.choice(np.arange(1, n), size=count, replace=False))
-    kinds = [classes[k % len(classes)] for k in range(count)]
-    order = rng.permutation(count)
-    kinds = [kinds[k] for k in order]
-    faulty = set(int(t) for t in targets)
-    ragged: dict[int, str | None] = {}
-    faults: list[dict] = []
-    used_originals: set[int] = set()
-    pick = rng.integers(0, 1 << 30, size=count)
-
-    def record(row, cls, code, field, value, **extra):
-        faults.append({"class": cls, "row_index": row, "line": row + 2, "field": field, "code": code,
-                       "value": value, **extra})
-
-    for k, (row, cls) in enumerate(zip(targets.tolist(), kinds)):
-        cells = rows[row]
-        code, field = FAULT_CLASSES[cls]
-        r = int(pick[k])
-        if cls == "type-number":
-            cells[col["value"]] = BAD_NUMBERS[r % len(BAD_NUMBERS)]
-        elif cls == "type-boolean":
-            cells[col["derived"]] = BAD_BOOLEANS[r % len(BAD_BOOLEANS)]
-            cells[col["derivation"]] = ""  # a derivation beside a non-boolean would be judged by no rule
-        elif cls == "bad-date":
-            cells[col["period_start"]] = BAD_DATES[r % len(BAD_DATES)]
-        elif cls == "enum":
-            cells[col["flow"]] = BAD_FLOWS[r % len(BAD_FLOWS)]
-        elif cls == "minimum":
-            cells[col["value"]] = f"-{1 + r % 9999 / 10:.1f}"
-        elif cls == "pattern":
-            cells[col["partner_scope"]] = BAD_SCOPES[r % len(BAD_SCOPES)]
-        elif cls == "required-blank":
-            cells[col["qualifier"]] = ""
-        elif cls == "duplicate-key":
-            # the id of an earlier row that is itself clean and not copied yet
-            original = r % row
-            for _ in range(row):
-                if original not in faulty and original not in used_originals:
-                    break
-                original = (original + 1) % row
-            else:
-                raise ValueError("too few rows to place a duplicate key")
-            used_originals.add(original)
-            cells[col["trade_id"]] = rows[original][col["trade_id"]]
-            record(row, cls, "unique-error", "trade_id", cells[col["trade_id"]], first_line=original + 2)
-        elif cls == "foreign-key":
-            cells[col["source_id"]] = f"src-missing-{r % 100000:05d}"
-        elif cls == "period-order":
-            # the period's end moved before its start (a growth's base period stays a year earlier)
-            start = cells[col["period_start"]]
-            cells[col["period_end"]] = str(np.datetime64(start) - np.timedelta64(1 + r % 40, "D"))
-        elif cls == "missing-cell":
-            cells[col["notes"]] = ""
-            ragged[row] = None
-        elif cls == "extra-cell":
-            ragged[row] = f"stray-{r % 1000}"
-        elif cls == "formula-cell":
-            cells[col["source_span"]] = FORMULAS[r % len(FORMULAS)]
-        value = cells[col[field]] if field else ragged.get(row)
-        record(row, cls, code, field, value)
-    faults.sort(key=lambda f: (f["line"], f["field"] or "", f["code"]))
-    return ragged, faults
 
 
 # ----------------------------------------------------------------------------- the package

@@ -7,6 +7,7 @@ measure it. Also the one machine-load reading the benchmarks record beside their
 """
 from __future__ import annotations
 
+import datetime as _dt
 from pathlib import Path
 
 
@@ -36,3 +37,8 @@ def load() -> str:
         return " ".join(Path("/proc/loadavg").read_text().split()[:3])
     except OSError:
         return "unknown"
+
+
+def now() -> str:
+    """The time a measurement started, as RESULTS.md states it (UTC, to the minute)."""
+    return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")

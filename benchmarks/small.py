@@ -15,18 +15,20 @@ interpreter and site) and the imports no `kzcn validate` can do without (numpy, 
 imports whenever it is installed, pyarrow.compute and pyarrow.csv), so the table says how much
 of a cold run is kzcn's own. kzcn is byte-compiled first, as `pip install` leaves it: an
 editable checkout under PYTHONDONTWRITEBYTECODE=1 would recompile its modules on every run.
+Each run is measured by measure.py (wall and CPU time of that process alone).
 """
 from __future__ import annotations
 
 import os
 import random
+import shutil
 import statistics
-import subprocess
 import tempfile
-import time
 from pathlib import Path
 
+from measure import process as measure_process
 import sections
+from tools import compile_kzcn
 
 START, END = sections.markers("small-packages")
 TARGET_SECONDS = 0.35
@@ -56,24 +58,11 @@ def write_one_mb_package(folder: Path) -> Path:
 
 
 def _run(cmd: list[str], cwd: Path, env: dict | None = None) -> dict:
-    with tempfile.TemporaryFile() as out:
-        started = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=env)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - started
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rc": os.waitstatus_to_exitcode(status)}
+    got = measure_process(cmd, cwd, env, Path(os.devnull))
+    return {"wall": got["seconds"], "cpu": got["cpu"], "rc": got["rc"]}
 
 
 FLOOR_IMPORTS = "import numpy, pyarrow, pyarrow.compute, pyarrow.csv"
-
-
-def compile_kzcn() -> None:
-    """Byte-compile kzcn, as an installed package is (the other tools' modules already are)."""
-    import compileall
-
-    import kzcn
-
-    compileall.compile_dir(str(Path(kzcn.__file__).parent), quiet=1)
 
 
 def _median_of(cmd: list[str], cwd: Path, runs: int, env: dict | None = None) -> dict:
@@ -102,7 +91,7 @@ def measure(kzcn: str, frictionless: str, root: Path, runs: int, log) -> dict:
     packages = {"curated repository (10 tables, rules)": (root, "datapackage.yaml"),
                 f"1 MB, one resource, no rules ({one_mb.with_name('table.csv').stat().st_size:,} bytes)":
                     (one_mb.parent, "datapackage.json")}
-    out = {"runs": runs, "load": _load(), "packages": {}}
+    out = {"runs": runs, "load": _load(), "started": sections.now(), "packages": {}}
     for label, (folder, descriptor) in packages.items():
         row = {}
         for tool, cmd in (("kzcn", [kzcn, "validate", descriptor]), ("frictionless", [frictionless, "validate", descriptor])):
@@ -111,6 +100,7 @@ def measure(kzcn: str, frictionless: str, root: Path, runs: int, log) -> dict:
         out["packages"][label] = row
     out["floors"] = floors(kzcn, runs, log)
     out["load_after"] = _load()
+    shutil.rmtree(scratch, ignore_errors=True)
     return out
 
 
@@ -120,7 +110,9 @@ _load = sections.load
 def render(small: dict) -> str:
     lines = [START, "## Small packages, cold", "",
              "Each tool as a new process (`kzcn validate DESCRIPTOR`, `frictionless validate DESCRIPTOR`), "
-             f"median of {small['runs']} runs after one warm-up; CPU = user + system time of the process. Load "
+             f"median of {small['runs']} runs after one warm-up"
+             + (f", measured {small['started']}" if small.get("started") else "")
+             + "; CPU = user + system time of the process. Load "
              f"average {small['load']} before, {small['load_after']} after (2 cores: wall time grows with the "
              "load, CPU time much less). Written by `benchmarks/run.py --small-only` or `make bench`.", "",
              "| package | kzcn wall | kzcn CPU | frictionless wall | frictionless CPU | frictionless / kzcn (wall) |",

@@ -1,6 +1,7 @@
 """The benchmark scripts (benchmarks/*.py) as modules for tests: one loader for every test that
-reuses a benchmark's generator or checker (generate, faultcheck, dask_bench), so a test checks
-the same code `make bench` runs, not a copy."""
+reuses a benchmark's generator, checker, measuring or rendering (generate, faultcheck,
+dask_bench, measure, run, targets, ...), so a test checks the same code `make bench` runs, not
+a copy."""
 from __future__ import annotations
 
 import importlib.util

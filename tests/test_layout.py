@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "kzcn"
+BENCHMARKS = SRC.parents[1] / "benchmarks"
 SHARED = {"kzcn", "kzcn.errors", "kzcn.atomic"}
 # stage -> the stages it may import besides itself and SHARED
 ALLOWED = {
@@ -70,6 +71,20 @@ def test_imports_point_one_way(path):
 def test_no_module_over_400_lines(path):
     lines = len(path.read_text().splitlines())
     assert lines <= 400, f"{path.relative_to(SRC)} has {lines} lines; split it along its seams"
+
+
+BENCH_MODULES = sorted(p for p in BENCHMARKS.rglob("*.py") if p.relative_to(BENCHMARKS).parts[0] != "data")
+
+
+def test_benchmarks_are_found():
+    assert len(BENCH_MODULES) > 10 and (BENCHMARKS / "run.py") in BENCH_MODULES
+
+
+@pytest.mark.parametrize("path", BENCH_MODULES, ids=lambda p: "benchmarks/" + str(p.relative_to(BENCHMARKS)))
+def test_no_benchmark_module_over_400_lines(path):
+    """The benchmarks are code the project maintains too (`make bench`, `make recall`): same limit."""
+    lines = len(path.read_text().splitlines())
+    assert lines <= 400, f"benchmarks/{path.relative_to(BENCHMARKS)} has {lines} lines; split it along its seams"
 
 
 def test_few_modules_at_the_top():
