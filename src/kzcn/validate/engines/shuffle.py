@@ -112,7 +112,7 @@ def _with_repeats(client, chunks, check, res, findings: list) -> list:
         if held:
             futures.append(client.submit(keyshuffle.partition_repeats, specs, budget.cap,
                                          [offsets[c] for c, _ in held], *[f for _, f in held], pure=False))
-    results = client.gather(futures)
+    results = _gathered(client, futures)
     for f in futures:
         f.release()
     repeats = []
@@ -137,6 +137,19 @@ def _with_repeats(client, chunks, check, res, findings: list) -> list:
         budget.drop(key[0], key[1], n, capped.severity.get(key))
     mine = {id(f) for f in ours}
     return [f for f in findings if id(f) not in mine] + kept
+
+
+def _gathered(client, futures) -> list:
+    """The tasks' results; a worker that died is a UsageError (exit 2, one line), as in daskrun."""
+    from distributed import KilledWorker
+
+    from ...errors import UsageError
+
+    try:
+        return client.gather(futures)
+    except KilledWorker as exc:
+        raise UsageError(f"--engine dask: a worker died while comparing a large file's keys ({exc}); "
+                         "give the workers more memory or use a smaller --chunk-size") from None
 
 
 class ShuffledCheck:
@@ -190,7 +203,7 @@ class ShuffledCheck:
             schema0 = held[0][1][1]
             futures = [self.client.submit(keyshuffle.unmatched, f, schema0, offsets[c], len(fields), shared,
                                           budget.cap, pure=False) for c, (f, _) in held]
-            results = self.client.gather(futures)
+            results = _gathered(self.client, futures)
             del futures, shared
             keep = _Keep(budget.cap)
             counted = 0
