@@ -244,8 +244,8 @@ def render(m: dict) -> str:
              f"{m['load_after']} after). Wall = the whole process, cluster start and stop included; in-process = "
              "the report's `elapsed_seconds` (no start-up); CPU = user + system of the process and the worker "
              "processes it joined. No rules file (layer 3 runs on the driver in both engines, the same code). "
-             "Written by `benchmarks/run.py --dask-only` (or `make bench`; this part takes about 20 minutes "
-             "on 2 cores, the packages' generation included).", "",
+             "Written by `benchmarks/run.py --dask-only` (or `make bench`; this part takes about 10 minutes "
+             "on 2 cores, plus about 3 minutes per package the first time, to generate it).", "",
              f"### Several files: {m['rows']:,} rows in {m['files']} files of one resource", "",
              f"A faulty trade_volumes (about 1% broken, every fault class of benchmarks/generate.py), "
              f"{m['bytes'] / 1e6:,.0f} MB of CSV with `sources` and `people`: each file is a task (layer 1), one "
@@ -271,24 +271,41 @@ What runs where. Several files: each file is one task (read, decode, the quote-p
 the pyarrow parse: layer 1), then one task joins the files and checks every cell and the keys
 (layer 2 of one resource is one task, and the parsed text columns travel to it from the workers
 that read the files, pickled over TCP on 127.0.0.1); foreign keys run on the driver on the key
-columns sent back. One file: every chunk is one task doing layers 1 and 2 on its rows; its key
-material stays on its worker, cut into hash partitions; one task per partition gathers that
-partition's pieces from every chunk (Dask moves them worker to worker) and compares them
-exactly; each chunk's foreign-key rows are checked on their worker against the referenced
-table's distinct keys, broadcast once to each worker. Only findings (at most the cap per code)
-and counts reach the driver, which merges the chunks' findings in order.
+columns sent back. That join is why several files on Dask stay slower than one process, which
+streams nothing here and checks the whole table with both cores' Arrow threads. One file: every
+chunk is one task doing layers 1 and 2 on its rows; its key material stays on its worker, cut
+into hash partitions; one task per partition gathers that partition's pieces from every chunk
+(Dask moves them worker to worker) and compares them exactly; each chunk's foreign-key rows are
+checked on their worker against the referenced table's distinct keys, broadcast once to each
+worker. Only findings (at most the cap per code) and counts reach the driver, which merges the
+chunks' findings in order.
+
+Where the one-file time goes (the task stream of one run, distributed.get_task_stream, 2
+workers, 11.8 s in-process under load): the 6 chunk tasks 16.0 s of worker time (8 s per
+worker), the 6 partition tasks 3.0 s, moving the partitions' pieces between workers 0.5 s, the
+foreign-key tasks 0.3 s; the rest is the driver: the quote-parity scan that plans the chunks
+(one pass over the file, before any task starts), merging the chunks' findings, and the report.
+With 1 worker the same chunks took 9.4 s: on 2 cores, two workers, the driver and the machine's
+other work share the cores, so each chunk runs slower when two run at once.
 
 Threads: distributed starts its workers with OMP_NUM_THREADS=1 (its
 `distributed.nanny.pre-spawn-environ`), which pyarrow takes as its CPU count; `--workers N` now
 gives each worker its share of the cores (cores // N, at least 1) through the worker
-environment, so one worker on 2 cores parses and casts with two Arrow threads, as the local
-engine does. With 2 workers on 2 cores the share is one core each, as before.
+environment. Measured on the one-file package, 1 worker, runs interleaved under a load average
+of about 4: two Arrow threads 19.3 s median, one 22.4 s (4 runs each); kept. With 2 workers on 2
+cores the share is one core each, as before.
 
 What a 2-core machine can and cannot show: shared with other developers' runs, two workers
 have at most two cores between them and the driver, so the speed-up from 1 to 2 workers is a
 lower bound, and the cost of the engine (starting worker processes, pickling what moves
 between them) is measured in full while its gain is not. It cannot show a cluster's network,
-a shared file system's read bandwidth, or more chunks in flight than cores.
+a shared file system's read bandwidth, or more chunks in flight than cores. A 100 GB file on 10
+nodes is about 1,600 chunk tasks of 64 MB and as many hash partitions: the chunks scale with
+the nodes as far as the shared file system feeds them; what does not is the driver's single
+pass to plan the chunks (stream.plan.plan_file: 0.96 s for this 349 MB file, 365 MB/s under
+load, so about 5 minutes for 100 GB before the first task starts) and its in-order merge of the
+chunks' findings, and the shuffle moves every key value once over the network (a few GB for 100 GB of
+CSV), which 127.0.0.1 cannot measure.
 """
 
 
