@@ -6,7 +6,9 @@ chunk, most of the time) and notes cells that run over several lines: validated 
 process, streamed in one process, and streamed on the cluster, the three JSON reports must be
 the same, with the findings cap at 1000 and at 2. On the cluster the repeats are compared by
 one task per hash partition and the foreign keys by one task per chunk, and what the chunk
-tasks hand the driver holds no key table.
+tasks hand the driver holds no key table. A second package has a two-field primary key, a
+unique integer field and a foreign key into its own table (its referenced keys are a streamed
+table's), with blank key cells.
 """
 from __future__ import annotations
 
@@ -131,3 +133,49 @@ def test_the_shuffle_gives_the_one_process_report(address, faulty, cap, monkeypa
     prefixes = _task_prefixes(address)
     assert {"chunk_bundle", "partition_repeats", "unmatched"} <= prefixes, prefixes
 
+
+
+def _composite_package(folder: Path, rows: int, seed: int) -> Path:
+    """One table with a two-field primary key, a unique integer field and a foreign key into
+    its own unique field: repeats and orphans spread over the file, some keys left blank."""
+    rng = random.Random(seed)
+    lines = ["region,seq,code,parent,note"]
+    for k in range(rows):
+        region, seq, code = f"r{k % 7}", k // 7, 1000 + k
+        if rng.random() < 0.01:  # a repeat of an earlier or later (region, seq)
+            j = rng.randrange(rows)
+            region, seq = f"r{j % 7}", j // 7
+        if rng.random() < 0.01:
+            code = 1000 + rng.randrange(rows)
+        parent = "" if k == 0 or rng.random() < 0.05 else str(1000 + rng.randrange(k))
+        if rng.random() < 0.01:
+            parent = str(10 ** 7 + k)  # matches no code
+        note = '"two\nlines"' if rng.random() < 0.02 else "plain"
+        lines.append(f"{region},{'' if rng.random() < 0.003 else seq},{code},{parent},{note}")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "items.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    schema = {"fields": [{"name": "region", "type": "string"}, {"name": "seq", "type": "integer"},
+                         {"name": "code", "type": "integer", "constraints": {"unique": True}},
+                         {"name": "parent", "type": "integer"}, {"name": "note", "type": "string"}],
+              "primaryKey": ["region", "seq"],
+              "foreignKeys": [{"fields": "parent", "reference": {"resource": "", "fields": "code"}}]}
+    descriptor = {"name": "composite", "resources": [{"name": "items", "path": "items.csv", "schema": schema}]}
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    return folder / "datapackage.json"
+
+
+@pytest.mark.parametrize("cap", [1000, 2])
+def test_a_two_field_key_and_a_key_into_its_own_table(address, tmp_path, cap, monkeypatch):
+    target = _composite_package(tmp_path / "pkg", 20000, 7)
+    limits = dataclasses.replace(current(), **{"findings_per_code": cap})
+    chunk = (target.parent / "items.csv").stat().st_size // 10
+    whole = run.validate(target, limits=limits, chunk_size=0)
+    local = run.validate(target, limits=limits, chunk_size=chunk)
+    _Watched.seen = []
+    monkeypatch.setattr(shuffle, "_Chunks", _Watched)
+    remote = run.validate(target, limits=limits, chunk_size=chunk, engine="dask", scheduler=address)
+    assert _comparable(local) == _comparable(whole)
+    assert _comparable(remote) == _comparable(whole)
+    assert len(_Watched.seen) >= 10 and all(not r.keys and not r.foreign for r in _Watched.seen)
+    counts = whole.stats["findings"]["by_code"]
+    assert counts["primary-key"] > 100 and counts["unique-error"] > 100 and counts["foreign-key"] > 100, counts
