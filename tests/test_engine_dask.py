@@ -148,7 +148,8 @@ def _task_prefixes(address) -> set:
 
 @pytest.mark.parametrize("cap", [1000, 2])
 def test_a_large_file_is_streamed_with_its_chunks_as_tasks(address, generated, cap):
-    """Above the chunk size a file is checked chunk by chunk on the cluster (tasks.run_chunk),
+    """Above the chunk size a file is checked chunk by chunk on the cluster (keyshuffle.chunk_bundle,
+    its keys compared per hash partition there: test_engine_shuffle.py), its chunks' findings
     merged on the driver: the report is the one-process report, streamed or read whole, with
     the findings cap counted the same across chunks."""
     limits = dataclasses.replace(current(), **{"findings_per_code": cap})
@@ -157,7 +158,7 @@ def test_a_large_file_is_streamed_with_its_chunks_as_tasks(address, generated, c
     whole = _validate(generated[0], limits=limits, chunk_size=0)
     local = same(address, generated[0], limits=limits, chunk_size=chunk)  # dask and local, both streamed
     assert _comparable(local.to_json()) == _comparable(whole.to_json())
-    assert "run_chunk" in _task_prefixes(address)
+    assert {"chunk_bundle", "partition_repeats"} <= _task_prefixes(address)
     assert not whole.valid and (cap > 100 or whole.stats["findings"]["truncated"])
 
 

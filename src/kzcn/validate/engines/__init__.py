@@ -7,8 +7,10 @@
 
 Either engine returns the same three things to run.py ({name: TableCheck}, {name: stats},
 findings in resource order), and the rest of a run (foreign keys, the descriptor's own
-findings, layer 3's rules, the findings cap) is the same code on the driver, so the JSON report
-is byte for byte the same (elapsed time aside); tests/test_engine_dask.py compares them.
+findings, layer 3's rules, the findings cap) is the same code on the driver (a streamed file's
+keys and foreign keys are compared on the cluster with the same functions: engines.shuffle), so
+the JSON report is byte for byte the same (elapsed time aside); tests/test_engine_dask.py and
+tests/test_engine_shuffle.py compare them.
 
 Only this module is imported on the default path, and it imports nothing heavy: dask and
 distributed are imported inside the engine's own modules, when `engine="dask"` is asked for.

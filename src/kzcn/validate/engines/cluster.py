@@ -1,8 +1,11 @@
 """The Dask cluster a run uses: a LocalCluster started for it, or an existing scheduler.
 
-`--workers N` starts N worker processes on this machine (one thread each: layer 1 and 2 already
-use a second thread per table where it pays, and processes sidestep the GIL), listening on
-127.0.0.1 only, with no dashboard; they stop with the run. `--scheduler ADDRESS` connects to a
+`--workers N` starts N worker processes on this machine (one task at a time each: processes
+sidestep the GIL, and a chunk's parse holds a chunk's worth of memory), listening on 127.0.0.1
+only, with no dashboard; they stop with the run. Each worker's Arrow gets its share of the
+machine's cores (`worker_env`): distributed sets OMP_NUM_THREADS=1 (and MKL's, OpenBLAS's) in
+every worker it spawns, for numpy's sake, and pyarrow takes OMP_NUM_THREADS as its CPU count,
+so a lone worker on a 2-core machine would otherwise parse and cast on one core. `--scheduler ADDRESS` connects to a
 cluster someone else started (dask-jobqueue on SLURM/PBS, dask-kubernetes, `dask scheduler`),
 within CONNECT_TIMEOUT seconds; the run never stops that cluster. A cluster that cannot be
 started or reached is a UsageError: exit 2, one line, no traceback.
@@ -20,6 +23,17 @@ CONNECT_TIMEOUT = 10  # seconds to reach a scheduler before giving up
 
 def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
+
+
+def worker_env(workers: int) -> dict:
+    """The thread settings of a LocalCluster's workers: the cores this process may use, shared
+    out among `workers` (at least one each), for Arrow and the BLAS libraries alike."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    share = str(max(1, cores // max(1, workers)))
+    return {"OMP_NUM_THREADS": share, "MKL_NUM_THREADS": share, "OPENBLAS_NUM_THREADS": share}
 
 
 def _check_address(address: str) -> str:
@@ -106,7 +120,8 @@ def client_for(workers: int | None, scheduler: str | None):
         n = default_workers() if workers is None else workers
         try:
             cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                   dashboard_address=None, silence_logs=logging.CRITICAL)
+                                   dashboard_address=None, silence_logs=logging.CRITICAL,
+                                   env=worker_env(n))
         except (OSError, TimeoutError, RuntimeError) as exc:
             raise UsageError(f"--workers {n}: cannot start a local Dask cluster ({_reason(exc).rstrip('.')}; from a Python "
                              "script, call it under `if __name__ == \"__main__\":`, as worker processes "

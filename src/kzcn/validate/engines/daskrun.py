@@ -4,12 +4,14 @@ The unit of work is a resource (tasks.check_resource), and for a table of severa
 file (tasks.read_file_part: read, decode, parse, in parallel) followed by one task that joins
 them and checks the cells (tasks.finish_resource), so a file's line numbers and a key's reach
 across files are exactly those of one process. A CSV file larger than the run's chunk size is
-streamed as in one process (kzcn.validate.stream.check_streamed), with its chunks as tasks
-(tasks.run_chunk: layers 1 and 2 on a record-aligned byte range) merged in chunk order on the
-driver, where its key partitions are compared. The workers run the single-process engine's
-functions; nothing here checks a cell. What comes back (engines.slim) is each table's findings,
-stats, the findings-cap counts, and the typed columns foreign keys and rules read; run.py then
-does foreign keys, the descriptor's findings, layer 3 and the cap on the driver as always.
+streamed as in one process (kzcn.validate.stream.check_streamed), with its chunks as tasks and
+its keys as a shuffle (engines.shuffle: the key material stays on the workers, one task per
+hash partition compares it, the foreign-key rows are checked against a broadcast of the
+referenced keys); the driver merges the chunks' findings in chunk order. The workers run the
+single-process engine's functions; nothing here checks a cell. What comes back of the other
+tables (engines.slim) is their findings, stats, the findings-cap counts, and the typed columns
+foreign keys and rules read; run.py then does foreign keys (a streamed table's on the cluster),
+the descriptor's findings, layer 3 and the cap on the driver as always.
 
 Only this package imports dask and distributed, and only when the engine is asked for.
 """
@@ -26,20 +28,6 @@ def dask_engine(workers: int | None, scheduler: str | None, limits):
     with client_for(workers, scheduler) as client:
         yield lambda package, keep_all=True, chunk_size=0, emit=None: check_tables_on(
             client, limits, package, keep_all, chunk_size=chunk_size, emit=emit)
-
-
-def _chunk_mapper(client, limits):
-    """check_streamed's `mapper`: every chunk a task on the cluster, results yielded in chunk order
-    (the merge needs that order; the chunks themselves run in any order, in parallel)."""
-    from . import tasks
-
-    def mapper(_fn, specs):
-        futures = client.map(tasks.run_chunk, list(specs), limits=limits, pure=False)
-        for future in futures:
-            yield future.result()
-            future.release()  # the merged chunk's result need not stay on its worker
-
-    return mapper
 
 
 def _is_multifile(res) -> bool:
@@ -64,7 +52,8 @@ def check_tables_on(client, limits, package, keep_all: bool = True, chunk_size: 
     from . import tasks
     from .slim import key_fields
 
-    from ..stream.table import check_streamed, referenced_fields, streamable
+    from ..stream.table import referenced_fields, streamable
+    from .shuffle import check_streamed_on
 
     spent = current()
     need = None if keep_all else key_fields(package)
@@ -83,8 +72,8 @@ def check_tables_on(client, limits, package, keep_all: bool = True, chunk_size: 
     streamed: dict = {}
     try:
         for k in sorted(streaming):  # the other tables run meanwhile
-            done = check_streamed(resources[k], chunk_size, referenced_fields(resources, resources[k].name),
-                                  mapper=_chunk_mapper(client, limits))
+            done = check_streamed_on(client, limits, resources[k], chunk_size,
+                                     referenced_fields(resources, resources[k].name))
             if done is None:  # a file the chunks cannot prove exact: one task, read whole
                 futures[k] = submit(k, resources[k])
             else:

@@ -7,11 +7,9 @@ curated kind (small tables), so its checks come back whole; without rules only t
 some foreign key names come back (`keep`), which for a large table is a few columns of many.
 
 At 100 GB this gathering is what would not scale: the key columns alone would not fit on the
-driver. There the referenced keys would be hashed in the workers (64-bit hashes of the typed
-values, with the colliding candidates re-checked exactly), shuffled by hash so that each
-worker holds one hash range of both sides (dask.dataframe's shuffle, or a broadcast when the
-referenced table is small, as dimension tables usually are), and only the rows with no match
-(the findings) travel to the driver.
+driver. A file above the chunk size does not come this way: its keys are a shuffle by hash
+partition on the cluster and its foreign keys are checked against a broadcast of the
+referenced keys (engines.shuffle); only findings and counts reach the driver.
 """
 from __future__ import annotations
 

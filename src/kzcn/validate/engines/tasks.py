@@ -9,8 +9,8 @@ table), and returns what the driver merges: the budget's counts of findings it d
 travel back with the findings, per (resource, code) as the local engine counts them.
 
 A file larger than the run's chunk size is checked chunk by chunk (`run_chunk`: streaming's
-check_chunk on a record-aligned byte range, under the driver's limits); the driver merges the
-chunks in order and compares their key partitions (kzcn.validate.stream).
+check_chunk on a record-aligned byte range, under the driver's limits), its key material kept
+on the worker (engines.keyshuffle); the driver merges the chunks' findings in order.
 """
 from __future__ import annotations
 

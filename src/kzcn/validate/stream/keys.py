@@ -135,3 +135,59 @@ class StreamedCheck:
 def _remove(spill, folder: str) -> None:
     spill.close()
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def repeat_specs(schema: dict, numbers: dict) -> list:
+    """The (fields, kind) that repeat_findings compares: each unique field ("unique"), then the
+    primary key ("pk"), those whose columns the table has. For an engine that compares the
+    partitions elsewhere (kzcn.validate.engines.shuffle)."""
+    from ..schema.vocabulary import as_list
+
+    specs = [((f["name"],), "unique") for f in schema.get("fields") or []
+             if isinstance(f, dict) and f.get("name") in numbers and (f.get("constraints") or {}).get("unique")]
+    pk = tuple(as_list(schema.get("primaryKey")))
+    if pk and all(k in numbers for k in pk):
+        specs.append((pk, "pk"))
+    return specs
+
+
+def partition_repeats(table, fields: tuple) -> tuple:
+    """One partition's repeats of `fields`, compared as repeat_findings compares them:
+    (lines of the later rows, [(line, row, texts, line of the first occurrence)])."""
+    from ..schema.keys import _duplicates, _value_duplicates, combine
+
+    rows, lines = table.column("row").to_numpy(), table.column("line").to_numpy()
+    if len(fields) == 1:
+        later, first = _value_duplicates(_column(table, 0).combine_chunks(), rows)
+    else:
+        codes = combine([_column(table, i) for i in range(len(fields))])
+        later, first = _duplicates(codes, np.ones(len(codes), dtype=bool), rows)
+    if not len(later):
+        return np.zeros(0, dtype=np.int64), []
+    texts = [table.column(f"t{i}").take(later).to_pylist() for i in range(len(fields))]
+    return lines[later], [(int(lines[a]), int(rows[a]), [t[j] for t in texts], int(lines[b]))
+                          for j, (a, b) in enumerate(zip(later, first))]
+
+
+def repeat_finding_of(fields: tuple, kind: str, numbers: dict, item: tuple, where: dict):
+    """The unique-error or primary-key finding of one repeat `item` of partition_repeats."""
+    from ..schema.keys import repeat_finding, unique_finding
+
+    line, row, texts, first_line = item
+    if kind == "unique":
+        return unique_finding(fields[0], numbers[fields[0]] + 1, line, row, texts[0], first_line, where)
+    return repeat_finding(list(fields), line, row, texts, first_line, where)
+
+
+def unmatched_rows(batch, n_fields: int, dst: list, dst_all_null) -> tuple:
+    """The rows of one batch of foreign-key material (v0.., t0.., line, row) whose key matches
+    nothing in `dst`, as StreamedCheck.foreign_key_findings finds them: (lines, [(line, row, texts)])."""
+    from ..schema.foreign_keys import match
+
+    src = [SimpleNamespace(values=batch.column(f"v{j}")) for j in range(n_fields)]
+    bad = np.flatnonzero(~match(src, dst, dst_all_null))
+    if not len(bad):
+        return np.zeros(0, dtype=np.int64), []
+    lines, rows = batch.column("line").to_numpy()[bad], batch.column("row").to_numpy()[bad]
+    texts = [batch.column(f"t{j}").take(bad).to_pylist() for j in range(n_fields)]
+    return lines, [(int(a), int(b), [t[k] for t in texts]) for k, (a, b) in enumerate(zip(lines, rows))]

@@ -174,3 +174,38 @@ class Merger:
         summary = ", ".join(f"{n} {KIND_NAMES[k].split(' ')[0]}" for k, (n, _) in sorted(self.kinds.items()))
         return cat.make("mixed-line-endings", line=line, **self.where, found=KIND_NAMES[odd],
                         expected=KIND_NAMES[self.first_kind], counts=summary)
+
+
+def shift_rows(table, shift: int):
+    """`table` with its `row` column moved by the `shift` rows before its chunk (as Merger.add)."""
+    import pyarrow as pa
+
+    if not shift:
+        return table
+    return table.set_column(table.schema.get_field_index("row"), "row", pa.compute.add(table.column("row"), shift))
+
+
+def part_slices(table, partitions: int) -> dict:
+    """{partition: the rows of `table` in it, in their order}, the non-empty ones (as Merger.add
+    writes a chunk's key material to its partitions' spill files)."""
+    import numpy as np
+    import pyarrow as pa
+
+    parts = table.column("part").to_numpy()
+    order = np.argsort(parts, kind="stable")
+    table, parts = table.take(pa.array(order)), parts[order]
+    bounds = np.searchsorted(parts, np.arange(partitions + 1))
+    return {p: table.slice(bounds[p], bounds[p + 1] - bounds[p])
+            for p in range(partitions) if bounds[p + 1] > bounds[p]}
+
+
+def as_spilled(tables: list):
+    """The tables written under one spill name, as Spill.read gives them back: empty ones
+    skipped, the others cast to the first one's schema, in order (None if all are empty)."""
+    import pyarrow as pa
+
+    tables = [t for t in tables if t is not None and t.num_rows]
+    if not tables:
+        return None
+    schema = tables[0].schema
+    return pa.concat_tables([t if t.schema == schema else t.cast(schema) for t in tables])
