@@ -77,3 +77,16 @@ def test_every_fault_class(address, faulty, cap):
     assert {"type-error", "primary-key", "foreign-key", "constraint-error"} <= set(by_code)
     if cap:
         assert report["stats"]["findings"]["truncated"]
+
+
+def test_the_rules_read_a_streamed_tables_kept_rows_on_dask_too(address, faulty, monkeypatch):
+    """The chunk tasks hand back the typed rows of the fields the rules name, as in one process:
+    layer 3 on the driver does not read the file again (run._whole_frame is not reached)."""
+    from kzcn.validate import run
+
+    reads = []
+    real = run._whole_frame
+    monkeypatch.setattr(run, "_whole_frame", lambda res, cap: reads.append(res.name) or real(res, cap))
+    report = validate(faulty, engine="dask", scheduler=address, chunk_size=40_000)
+    assert report.stats["layers"]["rules"]["findings"] > 0
+    assert reads == []

@@ -92,11 +92,12 @@ def test_a_failing_chunk_raises_in_the_caller():
 def test_the_rules_fields_are_found_in_the_rules_file(faulty):
     res = next(r for r in open_package(faulty).resources if r.name == "trade_volumes")
     names = [f["name"] for f in res.schema["fields"]]
-    kept = fields_rules_read(faulty / "validation" / "rules.yaml", names, res.schema.get("primaryKey"))
+    kept = fields_rules_read(faulty / "validation" / "rules.yaml", res)
     # the generated rules read these (benchmarks/generate.py copies the per-row rules)
     assert {"value", "unit", "scale", "derived", "derivation", "measure", "period_start", "period_end"} <= set(kept)
     assert res.schema["primaryKey"] in kept or set(res.schema["primaryKey"]) <= set(kept)  # the primary key
     assert set(kept) < set(names)  # not every field: the rest are not read
+    assert fields_rules_read(None, res) == ()
 
 
 def test_streamed_rules_read_the_kept_rows_not_the_file_again(faulty, monkeypatch):

@@ -152,14 +152,18 @@ class LazyFrames(dict):
         return dict(self.items())
 
 
-def fields_rules_read(rules_path, fields: list, primary_key) -> tuple:
-    """The fields of a table that the rules file may read: every field whose name appears in it
-    as a value or a key, and the primary key. A superset, found without importing the rules
+def fields_rules_read(rules_path, res) -> tuple:
+    """The fields of `res` that the rules file may read: every field whose name appears in it as
+    a value or a key, and the primary key. A superset, found without importing the rules
     (pandas): a streamed table keeps these columns' typed rows from its chunks (KeptTable).
-    Nothing when the file cannot be read (the rules report that themselves)."""
+    Nothing without a rules file, or when it cannot be read (the rules report that themselves)."""
     from ..package.descriptor import read_text
     from ..package.yamlfast import safe_load
 
+    schema = res.schema if isinstance(res.schema, dict) else {}
+    fields = [f["name"] for f in schema.get("fields") or [] if isinstance(f, dict) and isinstance(f.get("name"), str)]
+    if rules_path is None or not fields:
+        return ()
     try:
         data = safe_load(read_text(rules_path, "rules file"))
     except Exception:  # noqa: BLE001 - reported where the rules are loaded
@@ -175,7 +179,8 @@ def fields_rules_read(rules_path, fields: list, primary_key) -> tuple:
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
-    pk = [primary_key] if isinstance(primary_key, str) else list(primary_key or [])
+    pk = schema.get("primaryKey")
+    pk = [pk] if isinstance(pk, str) else list(pk) if isinstance(pk, list) else []
     return tuple(f for f in fields if f in words or f in pk)
 
 

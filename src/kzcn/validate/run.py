@@ -191,19 +191,14 @@ def check_tables(package: Package, keep_all: bool = True, chunk_size: int = 0, e
     rules file at `rules_path` may read (frames.fields_rules_read); `emit` hands each table's
     findings on."""
     from ..package.names import resource_keys
+    from .frames import fields_rules_read
     from .stream.table import referenced_fields
 
     checks: dict = {}
     table_stats: dict = {}
     findings: list = []
     for res, key in zip(package.resources, resource_keys([r.name for r in package.resources])):
-        keep = ()
-        if chunk_size and rules_path is not None and isinstance(res.schema, dict):
-            from .frames import fields_rules_read
-
-            names = [f["name"] for f in res.schema.get("fields") or [] if isinstance(f, dict)
-                     and isinstance(f.get("name"), str)]
-            keep = fields_rules_read(rules_path, names, res.schema.get("primaryKey"))
+        keep = fields_rules_read(rules_path, res) if chunk_size else ()
         check, found, tstats = check_table(res, chunk_size, referenced_fields(package.resources, res.name)
                                            if chunk_size else (), keep=keep)
         findings += found
@@ -261,9 +256,8 @@ def _validate(target, rules, strict: bool, spent, trusted: bool = False, engine=
 
     emit = Emitter(on_findings) if on_findings is not None else None
     tables = check_tables if engine is None else engine
-    extra = {"rules_path": rules_path} if engine is None else {}
     checks, table_stats, found = tables(package, keep_all=rules_path is not None, chunk_size=chunk_size, emit=emit,
-                                        **extra)
+                                        rules_path=rules_path)
     findings += found
     known = set(package.table_names)
     for res in package.resources:

@@ -26,8 +26,8 @@ def dask_engine(workers: int | None, scheduler: str | None, limits):
     from .cluster import client_for
 
     with client_for(workers, scheduler) as client:
-        yield lambda package, keep_all=True, chunk_size=0, emit=None: check_tables_on(
-            client, limits, package, keep_all, chunk_size=chunk_size, emit=emit)
+        yield lambda package, keep_all=True, chunk_size=0, emit=None, rules_path=None: check_tables_on(
+            client, limits, package, keep_all, chunk_size=chunk_size, emit=emit, rules_path=rules_path)
 
 
 def _is_multifile(res) -> bool:
@@ -38,13 +38,15 @@ def _is_multifile(res) -> bool:
 
 
 def check_tables_on(client, limits, package, keep_all: bool = True, chunk_size: int = 0,
-                    emit=None) -> tuple[dict, dict, list]:
+                    emit=None, rules_path=None) -> tuple[dict, dict, list]:
     """run.check_tables, with every table (and file) a task: same ({name: TableCheck},
     {name: stats}, findings in resource order), the budget's counts added to this run's.
 
     A file larger than `chunk_size` is streamed with its chunks as tasks (the driver merges them
     and counts their findings in its own budget, as one process does); every other table is one
-    task (or one per file). `emit` gets each table's findings once gathered, in resource order."""
+    task (or one per file). `emit` gets each table's findings once gathered, in resource order;
+    a streamed table keeps the typed rows of the fields the rules at `rules_path` may read, as
+    in one process (frames.fields_rules_read)."""
     from distributed import KilledWorker
 
     from ...errors import UsageError
@@ -53,6 +55,7 @@ def check_tables_on(client, limits, package, keep_all: bool = True, chunk_size: 
     from .slim import key_fields
 
     from ..stream.table import referenced_fields, streamable
+    from ..frames import fields_rules_read
     from .shuffle import check_streamed_on
 
     spent = current()
@@ -72,8 +75,9 @@ def check_tables_on(client, limits, package, keep_all: bool = True, chunk_size: 
     streamed: dict = {}
     try:
         for k in sorted(streaming):  # the other tables run meanwhile
-            done = check_streamed_on(client, limits, resources[k], chunk_size,
-                                     referenced_fields(resources, resources[k].name))
+            res = resources[k]
+            done = check_streamed_on(client, limits, res, chunk_size, fields_rules_read(rules_path, res),
+                                     referenced_fields(resources, res.name))
             if done is None:  # a file the chunks cannot prove exact: one task, read whole
                 futures[k] = submit(k, resources[k])
             else:

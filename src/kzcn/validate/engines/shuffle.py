@@ -69,14 +69,14 @@ class _Chunks:
         self.parts, self.foreign = [], []
 
 
-def check_streamed_on(client, limits, res, chunk_size: int, referenced: tuple):
+def check_streamed_on(client, limits, res, chunk_size: int, keep: tuple, referenced: tuple):
     """check_streamed(res, ...) with its chunks and keys on the cluster: the same (check,
     findings, stats), or None (the file is read whole instead)."""
     from ..stream.table import check_streamed
 
     chunks = _Chunks(client, limits)
     try:
-        done = check_streamed(res, chunk_size, referenced, mapper=chunks)
+        done = check_streamed(res, chunk_size, referenced, mapper=chunks, keep=keep)
     except BaseException:
         chunks.release()
         raise
@@ -161,6 +161,7 @@ class ShuffledCheck:
         self.base, self.chunks, self.client = base, chunks, client
         self.casts, self.numbers, self.parsed = base.casts, base.numbers, base.parsed
         self.merger = base.merger
+        self.kept = getattr(base, "kept", None)  # the typed rows layer 3 reads (run._streamed_frame)
 
     def __del__(self):
         try:
