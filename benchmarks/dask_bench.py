@@ -41,7 +41,7 @@ import sections  # noqa: E402
 
 START, END = sections.markers("dask-engine")
 ROWS, FILES, RUNS = 2_000_000, 8, 3
-SINGLE_ROWS = 2_000_000  # the same rows in one file: ~350 MB, 6 chunks of the default 64 MB (3 per worker of 2)
+SINGLE_ROWS = 2_000_000  # the same rows in one file: ~350 MB, 11 chunks of the default 32 MiB
 CONFIGS = (("local", []), ("dask, 1 worker", ["--engine", "dask", "--workers", "1"]),
            ("dask, 2 workers", ["--engine", "dask", "--workers", "2"]))
 
@@ -255,7 +255,7 @@ def render(m: dict) -> str:
     if m.get("single"):
         one = m["single"]
         lines += ["", f"### One file: {one['rows']:,} rows, {one['bytes'] / 1e6:,.0f} MB, streamed in chunks", "",
-                  "The same faulty rows in one trade_volumes.csv, above the default `--chunk-size` (64 MB), so "
+                  "The same faulty rows in one trade_volumes.csv, above the default `--chunk-size` (32 MiB), so "
                   "every engine streams it: the chunks (layers 1 and 2 on a record-aligned byte range) are the "
                   "tasks, the keys a shuffle by hash partition, the foreign keys checked against a broadcast of "
                   "the referenced keys, in the workers (kzcn.validate.engines.shuffle). Load average "
@@ -300,7 +300,7 @@ have at most two cores between them and the driver, so the speed-up from 1 to 2 
 lower bound, and the cost of the engine (starting worker processes, pickling what moves
 between them) is measured in full while its gain is not. It cannot show a cluster's network,
 a shared file system's read bandwidth, or more chunks in flight than cores. A 100 GB file on 10
-nodes is about 1,600 chunk tasks of 64 MB and as many hash partitions: the chunks scale with
+nodes is about 3,000 chunk tasks of 32 MiB (up to 64 hash partitions): the chunks scale with
 the nodes as far as the shared file system feeds them; what does not is the driver's single
 pass to plan the chunks (stream.plan.plan_file: 0.96 s for this 349 MB file, 365 MB/s under
 load, so about 5 minutes for 100 GB before the first task starts) and its in-order merge of the

@@ -1,6 +1,6 @@
 """Streaming validation at 100 MB, 1 GB and 3 GB: peak memory, time per GB, every fault found.
 
-Why: `kzcn validate` holds a table in memory whole below the chunk size (64 MB) and streams it
+Why: `kzcn validate` holds a table in memory whole below the chunk size (32 MiB) and streams it
 in chunks above it (kzcn.validate.stream); the claim is memory flat in file size and a report
 identical to the whole-file one. This builds packages of a given size from the 100k-row faulty
 package of benchmarks/generate.py (1% of rows broken, every fault class): its data rows are
@@ -122,7 +122,7 @@ def render(results: dict) -> str:
     rows = results.get("sizes", {})
     lines = [START, "## Streaming: peak memory and time on large files", "",
              "`.venv/bin/python benchmarks/run.py --streaming-only` (also part of `make bench`); "
-             "benchmarks/streaming.py says how the files are made. One run each, default chunk size (64 MB), "
+             "benchmarks/streaming.py says how the files are made. One run each, default chunk size (32 MiB), "
              f"default cap ({results.get('cap', CAP):,} findings per code per resource), no rules file"
              + (f"; measured {results['started']}" if results.get("started") else "") + ".", "",
              "| file | rows | wall time | time per GB | peak RSS | RSS / file | faults counted | first 1,000 per code listed exactly |",
@@ -152,8 +152,9 @@ def render(results: dict) -> str:
     flat = flat_in_size(rows)
     if flat:
         lines.append(f"- flat in file size (largest peak at most {FLAT_RATIO:g}x the smallest): "
-                     f"**{'met' if flat[0] else 'not met'}** ({flat[1]}). The smallest file is two chunks (the peak of "
-                     "one 64 MB chunk); beyond a few chunks the peak is one chunk's parse and checks plus one key partition.")
+                     f"**{'met' if flat[0] else 'not met'}** ({flat[1]}). The smallest file is a few chunks of 32 MiB, "
+                     "one per core checked at once; beyond that the peak is those chunks' parse and checks, one more "
+                     "waiting to be merged, and one key partition.")
     exact = all_exact(rows)
     lines.append(f"- every fault counted and the first {results.get('cap', CAP):,} per code reported at their exact "
                  f"line, field and code: **{'met' if exact else 'not met'}**.")

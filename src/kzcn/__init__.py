@@ -64,7 +64,7 @@ def validate(target=None, *, rules=None, strict=False, limits=None, trusted=Fals
     inside it unless `trusted` (your own files only). `engine="dask"` (the extra
     kzcn-data[dask]) checks the tables on a Dask cluster: a local one of `workers` processes,
     or the one at `scheduler` (tcp://host:port); the report is the same. A CSV file larger than
-    `chunk_size` (bytes or "64MB"; default 64 MB; 0: never) is checked in chunks in bounded
+    `chunk_size` (bytes or "32MiB"; default 32 MiB; 0: never) is checked in chunks in bounded
     memory, same findings; `on_findings(list)` receives findings as each stage finds them
     (kzcn.validate.emit).
     """

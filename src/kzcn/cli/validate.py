@@ -29,8 +29,8 @@ def add_arguments(p):
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="--engine dask: use the running cluster at ADDRESS (tcp://host:port)")
     p.add_argument("--chunk-size", default=None, metavar="SIZE",
-                   help="check CSV files larger than SIZE (e.g. 64MB, 512KiB) in chunks of about that size, in "
-                        "bounded memory, with the same findings; 0: read every file whole (default: 64MB)")
+                   help="check CSV files larger than SIZE (e.g. 32MiB, 512KiB) in chunks of about that size, in "
+                        "bounded memory, with the same findings; 0: read every file whole (default: 32MiB)")
     from .limits_args import add_limit_arguments
 
     add_limit_arguments(p)

@@ -23,7 +23,10 @@ from __future__ import annotations
 
 import re
 
-DEFAULT_CHUNK = 64 * 1024 * 1024  # files up to this size take the whole-file path
+# Files up to this size take the whole-file path. 32 MiB, not more: a million-row file (174 MB)
+# is then six chunks, which two cores share evenly (three 64 MiB chunks left one core idle for
+# the last: 2.08 s against 2.49 s in-process, 2.67 s read whole, and 430 MB peak against 600 MB).
+DEFAULT_CHUNK = 32 * 1024 * 1024
 _UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1000, "m": 1000**2, "mb": 1000**2, "g": 1000**3, "gb": 1000**3,
           "kib": 1024, "mib": 1024**2, "gib": 1024**3}
 
