@@ -44,3 +44,15 @@ def run_kzcn(*args, cwd=ROOT, env=None, input=None, timeout=600) -> subprocess.C
 @pytest.fixture
 def kzcn_cli():
     return run_kzcn
+
+
+@pytest.fixture(scope="module")
+def address():
+    """A real Dask cluster for one test module: 2 worker processes (not threads) on 127.0.0.1,
+    no dashboard; its scheduler's address, what `--scheduler` takes. Needs the dask extra."""
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        assert len(cluster.workers) == 2
+        yield cluster.scheduler_address

@@ -48,16 +48,6 @@ _bench = bench_modules.load
 dask_bench = _bench("dask_bench")
 
 
-@pytest.fixture(scope="module")
-def address():
-    from distributed import LocalCluster
-
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster:
-        assert len(cluster.workers) == 2
-        yield cluster.scheduler_address
-
-
 def _comparable(text: str) -> str:
     report = json.loads(text)
     assert isinstance(report["stats"].pop("elapsed_seconds"), float)

@@ -34,16 +34,6 @@ gen = dask_bench.generate
 REPEATS, ORPHANS = 40, 40
 
 
-@pytest.fixture(scope="module")
-def address():
-    from distributed import LocalCluster
-
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster:
-        assert len(cluster.workers) == 2
-        yield cluster.scheduler_address
-
-
 def _rewrite(path: Path, seed: int) -> tuple[set, set]:
     """Repeated trade_ids, unknown source_ids and multi-line notes spread over the file;
     (the repeated ids, the unknown source ids)."""

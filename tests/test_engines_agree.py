@@ -28,15 +28,6 @@ from kzcn.validate.run import validate  # noqa: E402
 generate = bench_modules.load("generate")
 
 
-@pytest.fixture(scope="module")
-def address():
-    from distributed import LocalCluster
-
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster:
-        yield cluster.scheduler_address
-
-
 def _json(report) -> str:
     d = report.to_dict()
     d["stats"].pop("elapsed_seconds")

@@ -42,40 +42,24 @@ def _column(table, i: int):
 
 
 def repeat_findings(merger, schema: dict, numbers: dict, where: dict, cap: int) -> list:
-    """unique-error per unique field and primary-key per repeated key, over every partition."""
+    """unique-error per unique field and primary-key per repeated key, over every partition
+    (each compared by partition_repeats, as the Dask engine compares them on its workers)."""
     from ..budget import current
-    from ..schema.keys import _duplicates, _value_duplicates, combine, repeat_finding, unique_finding
-    from ..schema.vocabulary import as_list
 
     res = where.get("resource")
     out = []
-    specs = [((f["name"],), "unique") for f in schema.get("fields") or []
-             if isinstance(f, dict) and f.get("name") in numbers and (f.get("constraints") or {}).get("unique")]
-    pk = tuple(as_list(schema.get("primaryKey")))
-    if pk and all(k in numbers for k in pk):
-        specs.append((pk, "pk"))
-    for fields, kind in specs:
+    for fields, kind in repeat_specs(schema, numbers):
         keep = _Keep(cap)
         for p in range(merger.partitions):
             table = merger.spill.read(("key", fields, p))
             if table is None:
                 continue
-            rows, lines = table.column("row").to_numpy(), table.column("line").to_numpy()
-            if len(fields) == 1:
-                later, first = _value_duplicates(_column(table, 0).combine_chunks(), rows)
-            else:
-                codes = combine([_column(table, i) for i in range(len(fields))])
-                later, first = _duplicates(codes, np.ones(len(codes), dtype=bool), rows)
-            if not len(later):
-                continue
-            texts = [table.column(f"t{i}").take(later).to_pylist() for i in range(len(fields))]
-            keep.add(lines[later], [(int(lines[a]), int(rows[a]), [t[j] for t in texts], int(lines[b]))
-                                    for j, (a, b) in enumerate(zip(later, first))])
+            lines, items = partition_repeats(table, fields)
+            if items:
+                keep.add(lines, items)
         code = "unique-error" if kind == "unique" else "primary-key"
         current().drop(res, code, keep.dropped)
-        for line, row, texts, first_line in keep.items:
-            out.append(unique_finding(fields[0], numbers[fields[0]] + 1, line, row, texts[0], first_line, where)
-                       if kind == "unique" else repeat_finding(list(fields), line, row, texts, first_line, where))
+        out += [repeat_finding_of(fields, kind, numbers, item, where) for item in keep.items]
     return out
 
 
