@@ -91,13 +91,9 @@ class _Watched(shuffle._Chunks):
             yield result
 
 
-@pytest.mark.parametrize("cap", [1000, 2])
-def test_the_shuffle_gives_the_one_process_report(address, faulty, cap, monkeypatch):
-    target, repeated, orphans = faulty
-    limits = dataclasses.replace(current(), **{"findings_per_code": cap})
-    size = (target.parent / gen.TRADE_PATH).stat().st_size
-    sources = (target.parent / "datasets" / "sources.csv").stat().st_size
-    chunk = min(size // 16, sources - 1)  # sources is streamed too: its keys come from its chunks
+def _three_ways(address, target, limits, chunk: int, monkeypatch):
+    """Whole, streamed and streamed on the cluster (its chunk results watched): the three
+    reports must be one; the cluster's report."""
     whole = run.validate(target, limits=limits, chunk_size=0)
     local = run.validate(target, limits=limits, chunk_size=chunk)
     _Watched.seen = []
@@ -105,8 +101,19 @@ def test_the_shuffle_gives_the_one_process_report(address, faulty, cap, monkeypa
     remote = run.validate(target, limits=limits, chunk_size=chunk, engine="dask", scheduler=address)
     assert _comparable(local) == _comparable(whole)
     assert _comparable(remote) == _comparable(whole)
+    return remote
 
-    counts = whole.stats["findings"]["by_code"]
+
+@pytest.mark.parametrize("cap", [1000, 2])
+def test_the_shuffle_gives_the_one_process_report(address, faulty, cap, monkeypatch):
+    target, repeated, orphans = faulty
+    limits = dataclasses.replace(current(), **{"findings_per_code": cap})
+    size = (target.parent / gen.TRADE_PATH).stat().st_size
+    sources = (target.parent / "datasets" / "sources.csv").stat().st_size
+    chunk = min(size // 16, sources - 1)  # sources is streamed too: its keys come from its chunks
+    remote = _three_ways(address, target, limits, chunk, monkeypatch)
+
+    counts = remote.stats["findings"]["by_code"]
     assert counts["foreign-key"] >= ORPHANS and counts["primary-key"] >= len(repeated)
     assert counts["unique-error"] >= len(repeated)
     listed = [f for f in remote.findings if f.code == "foreign-key" and f.line is not None]
@@ -159,13 +166,7 @@ def test_a_two_field_key_and_a_key_into_its_own_table(address, tmp_path, cap, mo
     target = _composite_package(tmp_path / "pkg", 20000, 7)
     limits = dataclasses.replace(current(), **{"findings_per_code": cap})
     chunk = (target.parent / "items.csv").stat().st_size // 10
-    whole = run.validate(target, limits=limits, chunk_size=0)
-    local = run.validate(target, limits=limits, chunk_size=chunk)
-    _Watched.seen = []
-    monkeypatch.setattr(shuffle, "_Chunks", _Watched)
-    remote = run.validate(target, limits=limits, chunk_size=chunk, engine="dask", scheduler=address)
-    assert _comparable(local) == _comparable(whole)
-    assert _comparable(remote) == _comparable(whole)
+    remote = _three_ways(address, target, limits, chunk, monkeypatch)
     assert len(_Watched.seen) >= 10 and all(not r.keys and not r.foreign for r in _Watched.seen)
-    counts = whole.stats["findings"]["by_code"]
+    counts = remote.stats["findings"]["by_code"]
     assert counts["primary-key"] > 100 and counts["unique-error"] > 100 and counts["foreign-key"] > 100, counts

@@ -179,8 +179,8 @@ class ShuffledCheck:
 
         from ...package.cast import as_array
         from ..budget import current
-        from ..schema.foreign_keys import fk_finding, resolve, target_columns
-        from ..stream.keys import _Keep
+        from ..schema.foreign_keys import fk_finding, target_columns
+        from ..stream.keys import _Keep, checkable_foreign_keys
         from . import keyshuffle
 
         out = []
@@ -188,12 +188,8 @@ class ShuffledCheck:
             return out
         budget = current()
         offsets = self.chunks.offsets()
-        for i, fk in enumerate(schema.get("foreignKeys") or []):
-            found, plan = resolve(fk, self.casts, resource_name, schema, tables, known, where)
-            out += found
-            if plan is None:
-                continue
-            fields, ref_name, ref_fields, target = plan
+        for i, fields, ref_name, ref_fields, target in checkable_foreign_keys(
+                schema, self.casts, resource_name, tables, known, where, out):
             held = [(c, pieces[i]) for c, pieces in enumerate(self.chunks.foreign) if i in pieces]
             if not held:
                 continue

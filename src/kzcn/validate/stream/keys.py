@@ -87,18 +87,14 @@ class StreamedCheck:
     def foreign_key_findings(self, resource_name: str, schema: dict, tables: dict, known: set, where: dict) -> list:
         """schema.foreign_key_findings for this table, its rows read back one chunk at a time."""
         from ..budget import current
-        from ..schema.foreign_keys import fk_finding, match, resolve, target_columns
+        from ..schema.foreign_keys import fk_finding, match, target_columns
 
         out = []
         if self.parsed.n_rows == 0:
             return out
         budget = current()
-        for i, fk in enumerate(schema.get("foreignKeys") or []):
-            found, plan = resolve(fk, self.casts, resource_name, schema, tables, known, where)
-            out += found
-            if plan is None:
-                continue
-            fields, ref_name, ref_fields, target = plan
+        for i, fields, ref_name, ref_fields, target in checkable_foreign_keys(
+                schema, self.casts, resource_name, tables, known, where, out):
             dst = target_columns(target, ref_fields)
             dst_all_null = np.logical_and.reduce([c.missing | c.bad for c in dst])
             keep = _Keep(budget.cap)
@@ -114,6 +110,20 @@ class StreamedCheck:
             for line, row, texts in keep.items:
                 out.append(fk_finding(fields, ref_name, ref_fields, resource_name, line, row, texts, self.numbers, where))
         return out
+
+
+def checkable_foreign_keys(schema: dict, casts: dict, resource_name: str, tables: dict, known: set,
+                           where: dict, out: list):
+    """(index, fields, referenced resource, referenced fields, its check) of each foreign key of
+    `schema` that can be checked; what schema.foreign_keys.resolve finds of the others (a
+    missing table or field) is added to `out`. For StreamedCheck here and the Dask engine's."""
+    from ..schema.foreign_keys import resolve
+
+    for i, fk in enumerate(schema.get("foreignKeys") or []):
+        found, plan = resolve(fk, casts, resource_name, schema, tables, known, where)
+        out += found
+        if plan is not None:
+            yield (i, *plan)
 
 
 def _remove(spill, folder: str) -> None:
