@@ -46,7 +46,7 @@ registry: $(STAMP)
 
 # The scale benchmark (issues 6 and 15): every part (10k-1M rows beside frictionless, GE and the
 # pyarrow floor; the repository and small packages cold; Dask; streamed 100 MB-3 GB files) in one
-# run, about 25 minutes on 2 cores and 6 GB of disk; writes benchmarks/RESULTS.md.
+# run, about 30 minutes on 2 cores and 6 GB of disk; writes benchmarks/RESULTS.md.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
