@@ -157,13 +157,13 @@ def fields_rules_read(rules_path, res) -> tuple:
     a value or a key, and the primary key. A superset, found without importing the rules
     (pandas): a streamed table keeps these columns' typed rows from its chunks (KeptTable).
     Nothing without a rules file, or when it cannot be read (the rules report that themselves)."""
-    from ..package.descriptor import read_text
-    from ..package.yamlfast import safe_load
-
     schema = res.schema if isinstance(res.schema, dict) else {}
     fields = [f["name"] for f in schema.get("fields") or [] if isinstance(f, dict) and isinstance(f.get("name"), str)]
     if rules_path is None or not fields:
-        return ()
+        return ()  # before any import: a run without rules imports no YAML reader (tests/test_startup.py)
+    from ..package.descriptor import read_text
+    from ..package.yamlfast import safe_load
+
     try:
         data = safe_load(read_text(rules_path, "rules file"))
     except Exception:  # noqa: BLE001 - reported where the rules are loaded

@@ -192,13 +192,13 @@ def check_tables(package: Package, keep_all: bool = True, chunk_size: int = 0, e
     findings on."""
     from ..package.names import resource_keys
     from .frames import fields_rules_read
-    from .stream.table import referenced_fields
+    from .stream.table import referenced_fields, streamable
 
     checks: dict = {}
     table_stats: dict = {}
     findings: list = []
     for res, key in zip(package.resources, resource_keys([r.name for r in package.resources])):
-        keep = fields_rules_read(rules_path, res) if chunk_size else ()
+        keep = fields_rules_read(rules_path, res) if chunk_size and streamable(res, chunk_size) else ()
         check, found, tstats = check_table(res, chunk_size, referenced_fields(package.resources, res.name)
                                            if chunk_size else (), keep=keep)
         findings += found
