@@ -28,11 +28,9 @@ def default_workers() -> int:
 def worker_env(workers: int) -> dict:
     """The thread settings of a LocalCluster's workers: the cores this process may use, shared
     out among `workers` (at least one each), for Arrow and the BLAS libraries alike."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
-    share = str(max(1, cores // max(1, workers)))
+    from ..structure.fast import usable_cores
+
+    share = str(max(1, usable_cores() // max(1, workers)))
     return {"OMP_NUM_THREADS": share, "MKL_NUM_THREADS": share, "OPENBLAS_NUM_THREADS": share}
 
 

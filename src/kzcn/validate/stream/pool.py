@@ -10,15 +10,9 @@ starts its own findings budget inside that copy.
 from __future__ import annotations
 
 import contextvars
-import os
 from collections import deque
 
-
-def usable_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
+from ..structure.fast import usable_cores
 
 
 def thread_mapper(workers: int | None = None, ahead: int | None = None):

@@ -28,16 +28,20 @@ def _header_cells(text: str, dialect: Dialect) -> list[str]:
         return [text]
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity), which can be fewer than the machine's."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def serial_parse() -> bool:
     """Whether pyarrow should parse in one thread: on two cores or fewer it costs little (0.05 to
     0.15 s per million rows here) and pyarrow then numbers the rows it cannot take, which spares
     a second pass over the file to find them (0.4 s per million rows). Both ways give the same
     ParsedCsv (tests/test_bench_faults.py compares them)."""
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cpus = os.cpu_count() or 1
-    return cpus <= 2
+    return usable_cores() <= 2
 
 
 def _read_body(pa, pacsv, source, names, dialect, quoted_breaks, on_invalid, use_threads=True):
